@@ -1,0 +1,22 @@
+package dev.baton.cli;
+
+import dev.baton.modules.BuiltinModules;
+import dev.baton.modules.Module;
+import dev.baton.modules.ModuleRegistry;
+import dev.baton.openedge.OpenEdgeModules;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every module a run knows: the builtins and the OpenEdge family. */
+final class Modules {
+  private Modules() {}
+
+  static ModuleRegistry registry() {
+    List<Module> all = new ArrayList<>(BuiltinModules.all());
+    all.add(new dev.baton.modules.RunLock());
+    all.add(new dev.baton.modules.FreeSpace());
+    all.addAll(OpenEdgeModules.all());
+    all.add(new dev.baton.transfer.TransferModule());
+    return new ModuleRegistry(all);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.baton.engine;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One host's state across the whole run: facts and registered results, and whether it has failed or
+ * become unreachable (which removes it from every later task and play, as in Ansible).
+ */
+final class HostRun {
+  final String name;
+
+  /** set_fact results and registered values; they outrank play and task vars. */
+  final Map<String, Object> facts = Collections.synchronizedMap(new LinkedHashMap<>());
+
+  volatile boolean failed;
+  volatile boolean unreachable;
+
+  /** Failed because another run holds its lock: the run exits with the "locked" code. */
+  volatile boolean lockRefused;
+
+  private HostStats stats = HostStats.ZERO;
+
+  HostRun(String name) {
+    this.name = name;
+  }
+
+  boolean active() {
+    return !failed && !unreachable;
+  }
+
+  synchronized void count(HostStats delta) {
+    stats = stats.plus(delta);
+  }
+
+  synchronized HostStats stats() {
+    return stats;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.baton.engine;
+
+import dev.baton.playbook.Play;
+import dev.baton.playbook.TaskOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The keywords a task inherits from its play and enclosing blocks. Conditions and tags add up; the
+ * innermost value wins for everything else.
+ */
+record Inherited(
+    List<String> when,
+    Set<String> tags,
+    Boolean become,
+    String becomeUser,
+    Boolean ignoreErrors,
+    Boolean noLog,
+    Boolean runOnce,
+    String delegateTo,
+    Integer timeoutSeconds,
+    Map<String, Object> vars,
+    Map<String, Object> environment) {
+
+  static Inherited of(Play play) {
+    return new Inherited(
+        List.of(),
+        play.tags(),
+        play.become(),
+        play.becomeUser(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        Map.of(),
+        play.environment());
+  }
+
+  Inherited with(TaskOptions o) {
+    List<String> w = new ArrayList<>(when);
+    w.addAll(o.when());
+    Set<String> t = new LinkedHashSet<>(tags);
+    t.addAll(o.tags());
+    Map<String, Object> v = new LinkedHashMap<>(vars);
+    v.putAll(o.vars());
+    Map<String, Object> env = new LinkedHashMap<>(environment);
+    env.putAll(o.environment());
+    return new Inherited(
+        w,
+        t,
+        pick(o.become(), become),
+        pick(o.becomeUser(), becomeUser),
+        pick(o.ignoreErrors(), ignoreErrors),
+        pick(o.noLog(), noLog),
+        pick(o.runOnce(), runOnce),
+        pick(o.delegateTo(), delegateTo),
+        pick(o.timeoutSeconds(), timeoutSeconds),
+        v,
+        env);
+  }
+
+  private static <T> T pick(T inner, T outer) {
+    return inner != null ? inner : outer;
+  }
+}

@@ -1,0 +1,363 @@
+package dev.baton.engine;
+
+import dev.baton.modules.Module;
+import dev.baton.modules.ModuleRegistry;
+import dev.baton.modules.TaskResult;
+import dev.baton.playbook.Block;
+import dev.baton.playbook.Mark;
+import dev.baton.playbook.ModuleTask;
+import dev.baton.playbook.Play;
+import dev.baton.playbook.Playbook;
+import dev.baton.playbook.PlaybookException;
+import dev.baton.playbook.Task;
+import dev.baton.template.TemplateException;
+import dev.baton.template.Templater;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs a playbook's plays over the inventory with Ansible's linear strategy: each task runs on
+ * every active host of the batch (at most {@code forks} at once) before the next task starts. That
+ * lockstep is what lets a play on two hosts rely on the order of their steps: the secondary's
+ * backup is complete before any primary starts copying it.
+ */
+public final class Runner {
+
+  /** Loads a vars file ({@code vars_files}); errors name the file, line and column. */
+  @FunctionalInterface
+  public interface VarsLoader {
+    Map<String, Object> load(Path file, Mark usedAt) throws PlaybookException;
+  }
+
+  /** Everything one run needs, wired by the command line or a test. */
+  public record Setup(
+      Playbook playbook,
+      HostInventory inventory,
+      ModuleRegistry modules,
+      Templater templater,
+      Connector connector,
+      VarsLoader varsLoader,
+      RunOptions options,
+      String runId,
+      String rootRunId,
+      ResumeState resume) {}
+
+  private final Setup setup;
+  private final Templater templater;
+  private final RunOptions options;
+  private final Emitter emit;
+  private final Map<String, HostRun> hosts = new LinkedHashMap<>();
+  private final Connections connections;
+  private final TaskStep step;
+
+  /** Set by any_errors_fatal or max_fail_percentage: no further play runs. */
+  private volatile boolean stopped;
+
+  public Runner(Setup setup, EventListener listener) {
+    this.setup = setup;
+    this.templater = setup.templater();
+    this.options = setup.options();
+    this.emit = new Emitter(listener);
+    this.connections = new Connections(setup.connector(), this::connectionVars);
+    this.step = new TaskStep(setup, connections, emit, this::hostVarsOf);
+  }
+
+  /** Runs every play; returns the exit code of the README's table (0, 2 or 3). */
+  public int run() {
+    Instant start = Instant.now();
+    emit.on(
+        new Event.RunStarted(start, setup.runId(), setup.playbook().path().toString(), options));
+    ExecutorService pool = Executors.newFixedThreadPool(options.forks(), daemonThreads());
+    try {
+      List<Play> plays = setup.playbook().plays();
+      for (int i = 0; i < plays.size() && !stopped; i++) {
+        runPlay(i, plays.get(i), pool);
+      }
+    } finally {
+      pool.shutdownNow();
+      connections.close();
+    }
+    Map<String, HostStats> stats = new LinkedHashMap<>();
+    hosts.forEach((name, h) -> stats.put(name, h.stats()));
+    int code = exitCode(stats);
+    if (code == ExitCodes.HOST_FAILED
+        && hosts.values().stream().filter(h -> h.failed).allMatch(h -> h.lockRefused)) {
+      code = ExitCodes.LOCKED;
+    }
+    emit.on(
+        new Event.RunFinished(Instant.now(), stats, code, Duration.between(start, Instant.now())));
+    return code;
+  }
+
+  static int exitCode(Map<String, HostStats> stats) {
+    boolean failed = stats.values().stream().anyMatch(s -> s.failed() > 0);
+    boolean unreachable = stats.values().stream().anyMatch(s -> s.unreachable() > 0);
+    return failed ? ExitCodes.HOST_FAILED : unreachable ? ExitCodes.HOST_UNREACHABLE : ExitCodes.OK;
+  }
+
+  private void runPlay(int index, Play play, ExecutorService pool) {
+    List<String> selected = selectHosts(play);
+    emit.on(new Event.PlayStarted(Instant.now(), index, play.name(), selected));
+    if (selected.isEmpty()) {
+      emit.on(new Event.Warning(Instant.now(), "play '" + play.name() + "': no hosts matched"));
+      return;
+    }
+    PlayScope scope;
+    try {
+      scope = PlayScope.load(play, setup, selected, this::baseVars);
+    } catch (PlaybookException | TemplateException e) {
+      // A play whose variables cannot be resolved fails on every host before anything runs.
+      for (String h : selected) {
+        HostRun host = host(h);
+        step.failHost(host, "p" + index, play.name(), e.getMessage());
+      }
+      return;
+    }
+    for (List<String> batch : Batches.of(play.serial(), selected, play.mark())) {
+      List<HostRun> batchHosts = batch.stream().map(this::host).filter(HostRun::active).toList();
+      PlayRun run = new PlayRun(play, index, scope, batchHosts, pool);
+      run.runList(play.tasks(), "p" + index + ".t", Inherited.of(play), batchHosts, true);
+      if (run.aborted) {
+        break;
+      }
+    }
+  }
+
+  private List<String> selectHosts(Play play) {
+    String pattern;
+    try {
+      Object rendered = templater.render(play.hosts(), options.extraVars(), play.mark());
+      pattern = String.valueOf(rendered);
+    } catch (TemplateException e) {
+      emit.on(new Event.Warning(Instant.now(), e.getMessage()));
+      return List.of();
+    }
+    List<String> chosen;
+    try {
+      chosen = new ArrayList<>(setup.inventory().select(pattern));
+      if (options.limit() != null) {
+        Set<String> limit = new LinkedHashSet<>(setup.inventory().select(options.limit()));
+        chosen.retainAll(limit);
+      }
+    } catch (IllegalArgumentException e) {
+      emit.on(new Event.Warning(Instant.now(), play.mark() + ": hosts: " + e.getMessage()));
+      return List.of();
+    }
+    chosen.removeIf(h -> hosts.containsKey(h) && !hosts.get(h).active());
+    return chosen;
+  }
+
+  private synchronized HostRun host(String name) {
+    return hosts.computeIfAbsent(name, HostRun::new);
+  }
+
+  /**
+   * Inventory vars, facts, then extra vars (which win over everything, as in Ansible): what {@code
+   * hostvars[h]} shows and what a connection uses. Without the extra vars a play that reads {@code
+   * hostvars[peer].openedge_db} got the inventory's path while the peer's own tasks got the -e one.
+   */
+  private Map<String, Object> hostVarsOf(String name) {
+    Map<String, Object> v = new LinkedHashMap<>(setup.inventory().varsOf(name));
+    HostRun h;
+    synchronized (this) {
+      h = hosts.get(name);
+    }
+    if (h != null) {
+      synchronized (h.facts) {
+        v.putAll(h.facts);
+      }
+    }
+    v.putAll(options.extraVars());
+    v.putIfAbsent("inventory_hostname", name);
+    return v;
+  }
+
+  private Map<String, Object> connectionVars(String name) {
+    return hostVarsOf(name);
+  }
+
+  private Map<String, Object> baseVars(String name) {
+    Map<String, Object> v = new LinkedHashMap<>(setup.inventory().varsOf(name));
+    v.putAll(options.extraVars());
+    v.putAll(MagicVars.of(name, setup, this::hostVarsOf));
+    return v;
+  }
+
+  /** One batch of one play: walks the task tree in lockstep over its hosts. */
+  private final class PlayRun {
+    final Play play;
+    final int index;
+    final PlayScope scope;
+    final List<HostRun> batch;
+    final ExecutorService pool;
+    boolean aborted;
+
+    PlayRun(Play play, int index, PlayScope scope, List<HostRun> batch, ExecutorService pool) {
+      this.play = play;
+      this.index = index;
+      this.scope = scope;
+      this.batch = batch;
+      this.pool = pool;
+    }
+
+    /**
+     * Runs a task list in lockstep. Failure thresholds are checked only at the play's top level:
+     * inside a block a failure may still be rescued.
+     */
+    void runList(
+        List<Task> tasks, String prefix, Inherited inherited, List<HostRun> on, boolean topLevel) {
+      for (int i = 0; i < tasks.size() && !aborted; i++) {
+        Task task = tasks.get(i);
+        String path = prefix + i;
+        List<HostRun> active = on.stream().filter(HostRun::active).toList();
+        if (active.isEmpty()) {
+          return;
+        }
+        if (task instanceof ModuleTask mt) {
+          runTask(mt, path, inherited, active);
+        } else if (task instanceof Block b) {
+          runBlock(b, path, inherited, active);
+        }
+        if (topLevel) {
+          checkThresholds();
+        }
+      }
+    }
+
+    private void runTask(ModuleTask task, String path, Inherited inherited, List<HostRun> on) {
+      Inherited eff = inherited.with(task.options());
+      if (!Tags.selected(eff.tags(), options.tags(), options.skipTags())) {
+        return;
+      }
+      Instant started = Instant.now();
+      emit.on(new Event.TaskStarted(started, path, task.name(), task.module(), names(on)));
+      if (Boolean.TRUE.equals(eff.runOnce())) {
+        HostRun first = on.get(0);
+        TaskStep.Outcome out = step.run(first, task, path, eff, scope, on);
+        for (HostRun other : on.subList(1, on.size())) {
+          step.shareRunOnce(other, task, out);
+        }
+      } else {
+        List<Future<?>> futures = new ArrayList<>();
+        for (HostRun h : on) {
+          futures.add(pool.submit(() -> step.run(h, task, path, eff, scope, on)));
+        }
+        awaitAll(futures);
+      }
+      emit.on(
+          new Event.TaskFinished(
+              Instant.now(), path, task.name(), Duration.between(started, Instant.now())));
+      if (play.anyErrorsFatal() && on.stream().anyMatch(h -> !h.active())) {
+        abortPlay("any_errors_fatal: a host failed");
+      }
+    }
+
+    private void runBlock(Block block, String path, Inherited inherited, List<HostRun> on) {
+      Inherited eff = inherited.with(block.options());
+      Set<HostRun> entered = new LinkedHashSet<>(on);
+      runList(block.block(), path + ".b", eff, on, false);
+      List<HostRun> failedInBlock = on.stream().filter(h -> h.failed && !h.unreachable).toList();
+      List<HostRun> rescued = new ArrayList<>();
+      if (!block.rescue().isEmpty() && !failedInBlock.isEmpty() && !aborted) {
+        failedInBlock.forEach(h -> h.failed = false);
+        runList(block.rescue(), path + ".r", eff, failedInBlock, false);
+        for (HostRun h : failedInBlock) {
+          if (!h.failed) {
+            rescued.add(h);
+            h.count(new HostStats(0, 0, 0, -1, 0, 1, 0));
+            emit.on(new Event.HostRescued(Instant.now(), path, h.name));
+          }
+        }
+      }
+      if (!block.always().isEmpty()) {
+        // always runs for every host that entered the block and can still be reached,
+        // whatever happened inside; a host that failed stays failed afterwards.
+        List<HostRun> alwaysHosts = entered.stream().filter(h -> !h.unreachable).toList();
+        Set<HostRun> wasFailed = new LinkedHashSet<>();
+        for (HostRun h : alwaysHosts) {
+          if (h.failed) {
+            wasFailed.add(h);
+            h.failed = false;
+          }
+        }
+        boolean wasAborted = aborted;
+        aborted = false;
+        runList(block.always(), path + ".a", eff, alwaysHosts, false);
+        aborted = aborted || wasAborted;
+        wasFailed.forEach(h -> h.failed = true);
+      }
+    }
+
+    private void checkThresholds() {
+      if (aborted || batch.isEmpty()) {
+        return;
+      }
+      long down = batch.stream().filter(h -> !h.active()).count();
+      Integer max = play.maxFailPercentage();
+      if (max != null && down * 100.0 / batch.size() > max) {
+        abortPlay(
+            "max_fail_percentage "
+                + max
+                + "% exceeded: "
+                + down
+                + " of "
+                + batch.size()
+                + " hosts failed");
+      }
+    }
+
+    private void abortPlay(String why) {
+      // As in Ansible, the remaining hosts did nothing wrong: they keep their counters and simply
+      // run nothing more, and the run ends with the failure's exit code.
+      aborted = true;
+      stopped = true;
+      emit.on(new Event.Warning(Instant.now(), "play '" + play.name() + "' stopped: " + why));
+    }
+  }
+
+  private static List<String> names(List<HostRun> hs) {
+    return hs.stream().map(h -> h.name).toList();
+  }
+
+  private static void awaitAll(List<Future<?>> futures) {
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        futures.forEach(x -> x.cancel(true));
+        throw new IllegalStateException("run interrupted", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("engine error: " + e.getCause(), e.getCause());
+      }
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads() {
+    return r -> {
+      Thread t = new Thread(r, "baton-fork");
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  static Module moduleOf(ModuleRegistry registry, String name) {
+    return registry
+        .find(name)
+        .orElseThrow(() -> new IllegalStateException("module vanished: " + name));
+  }
+
+  static TaskResult.Failed failed(String msg) {
+    return new TaskResult.Failed(msg, Map.of());
+  }
+}

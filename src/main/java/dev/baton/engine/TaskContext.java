@@ -1,0 +1,133 @@
+package dev.baton.engine;
+
+import dev.baton.modules.ModuleContext;
+import dev.baton.playbook.Mark;
+import dev.baton.ssh.Become;
+import dev.baton.ssh.ExecOptions;
+import dev.baton.ssh.ExecResult;
+import dev.baton.ssh.Remote;
+import dev.baton.ssh.RemoteException;
+import dev.baton.template.TemplateException;
+import dev.baton.template.Templater;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The engine's {@link ModuleContext}: one task on one host (or on its delegate). */
+final class TaskContext implements ModuleContext {
+  private final String host;
+  private final String connectTo;
+  private final Connections connections;
+  private final Map<String, Object> vars;
+  private final Function<String, Map<String, Object>> varsOfOther;
+  private final Templater templater;
+  private final Mark mark;
+  private final boolean check;
+  private final Duration timeout;
+  private final Become become;
+  private final Map<String, String> environment;
+  private final Path playbookDir;
+  private final Progress progress;
+
+  TaskContext(
+      String host,
+      String connectTo,
+      Connections connections,
+      Map<String, Object> vars,
+      Function<String, Map<String, Object>> varsOfOther,
+      Templater templater,
+      Mark mark,
+      boolean check,
+      Duration timeout,
+      Become become,
+      Map<String, String> environment,
+      Path playbookDir,
+      Progress progress) {
+    this.host = host;
+    this.connectTo = connectTo;
+    this.connections = connections;
+    this.vars = vars;
+    this.varsOfOther = varsOfOther;
+    this.templater = templater;
+    this.mark = mark;
+    this.check = check;
+    this.timeout = timeout;
+    this.become = become;
+    this.environment = environment;
+    this.playbookDir = playbookDir;
+    this.progress = progress;
+  }
+
+  @Override
+  public String host() {
+    return host;
+  }
+
+  @Override
+  public Remote remote() throws RemoteException {
+    return connections.get(connectTo);
+  }
+
+  @Override
+  public Remote remoteOf(String inventoryHost) throws RemoteException {
+    return connections.get(inventoryHost);
+  }
+
+  @Override
+  public Map<String, Object> varsOf(String inventoryHost) {
+    return varsOfOther.apply(inventoryHost);
+  }
+
+  @Override
+  public ExecResult exec(String commandLine) throws RemoteException {
+    return exec(commandLine, ExecOptions.DEFAULT);
+  }
+
+  @Override
+  public ExecResult exec(String commandLine, ExecOptions options) throws RemoteException {
+    ExecOptions o = options;
+    if (o.timeout() == null && timeout != null) {
+      o = o.withTimeout(timeout);
+    }
+    if (o.become() == null && become != null) {
+      o = o.withBecome(become);
+    }
+    if (!environment.isEmpty()) {
+      Map<String, String> env = new java.util.LinkedHashMap<>(environment);
+      env.putAll(o.env());
+      o = o.withEnv(env);
+    }
+    return remote().exec(commandLine, o);
+  }
+
+  @Override
+  public boolean checkMode() {
+    return check;
+  }
+
+  @Override
+  public Map<String, Object> vars() {
+    return vars;
+  }
+
+  @Override
+  public Duration timeout() {
+    return timeout;
+  }
+
+  @Override
+  public boolean test(String condition) throws TemplateException {
+    return templater.test(condition, vars, mark);
+  }
+
+  @Override
+  public Path playbookDir() {
+    return playbookDir;
+  }
+
+  @Override
+  public Progress progress() {
+    return progress;
+  }
+}

@@ -1,0 +1,531 @@
+package dev.baton.engine;
+
+import dev.baton.modules.Module;
+import dev.baton.modules.ModuleContext;
+import dev.baton.modules.TaskResult;
+import dev.baton.playbook.ModuleTask;
+import dev.baton.ssh.Become;
+import dev.baton.ssh.RemoteException;
+import dev.baton.template.TemplateException;
+import dev.baton.template.Templater;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * One task on one host: resume check, conditions, rendering, the module call with retries,
+ * failed_when / changed_when, register, facts, and the event that reports it.
+ */
+final class TaskStep {
+  static final String CENSORED =
+      "the output has been hidden due to the fact that 'no_log: true' was specified for this"
+          + " result";
+
+  /** What a task left on a host, for run_once to share with the other hosts. */
+  record Outcome(TaskResult result, Map<String, Object> registered) {}
+
+  private final Runner.Setup setup;
+  private final Connections connections;
+  private final Emitter emit;
+  private final Function<String, Map<String, Object>> hostVarsOf;
+  private final Templater templater;
+
+  TaskStep(
+      Runner.Setup setup,
+      Connections connections,
+      Emitter emit,
+      Function<String, Map<String, Object>> hostVarsOf) {
+    this.setup = setup;
+    this.connections = connections;
+    this.emit = emit;
+    this.hostVarsOf = hostVarsOf;
+    this.templater = setup.templater();
+  }
+
+  Outcome run(
+      HostRun host,
+      ModuleTask task,
+      String path,
+      Inherited eff,
+      PlayScope scope,
+      List<HostRun> playHosts) {
+    Instant start = Instant.now();
+    boolean noLog = Boolean.TRUE.equals(eff.noLog());
+    Map<String, Object> vars;
+    try {
+      vars = varsFor(host, eff, scope);
+    } catch (TemplateException e) {
+      return finish(host, task, path, start, TaskResult.failed(e.getMessage()), null, false, noLog);
+    }
+
+    ResumeState.Done done = setup.resume().done(host.name, path, task.name());
+    if (done != null && Runner.moduleOf(setup.modules(), task.module()).resumable()) {
+      restore(host, task, done);
+      Map<String, Object> data = done.registered() == null ? Map.of() : done.registered();
+      TaskResult r = new TaskResult.Ok("already done in run " + done.runId(), data);
+      return finish(host, task, path, start, r, null, false, noLog, done.runId());
+    }
+
+    try {
+      for (String cond : eff.when()) {
+        if (!templater.test(cond, vars, task.mark())) {
+          Map<String, Object> data =
+              TaskResult.data(
+                  "skip_reason", "Conditional result was False", "false_condition", cond);
+          TaskResult r = new TaskResult.Skipped("Conditional result was False: " + cond, data);
+          return finish(host, task, path, start, r, null, false, noLog);
+        }
+      }
+    } catch (TemplateException e) {
+      return finish(host, task, path, start, TaskResult.failed(e.getMessage()), null, false, noLog);
+    }
+
+    String delegate = null;
+    TaskResult result;
+    try {
+      if (eff.delegateTo() != null) {
+        delegate = String.valueOf(templater.render(eff.delegateTo(), vars, task.mark()));
+      }
+      Map<String, Object> args = renderArgs(task, vars);
+      result = callWithRetries(host, task, eff, vars, args, delegate);
+    } catch (TemplateException e) {
+      result = TaskResult.failed(e.getMessage());
+    }
+    boolean ignored =
+        result instanceof TaskResult.Failed && Boolean.TRUE.equals(eff.ignoreErrors());
+    return finish(host, task, path, start, result, delegate, ignored, noLog);
+  }
+
+  /** Copies a run_once result to another host of the play, as Ansible does. */
+  void shareRunOnce(HostRun other, ModuleTask task, Outcome out) {
+    if (task.options().register() != null && out.registered() != null) {
+      other.facts.put(task.options().register(), templater.hostData(out.registered()));
+    }
+    Object facts = out.registered() == null ? null : out.registered().get("ansible_facts");
+    if (facts instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> other.facts.put(String.valueOf(k), v));
+    }
+  }
+
+  /** Fails a host before any task ran (its play's variables cannot be resolved). */
+  void failHost(HostRun host, String path, String what, String message) {
+    host.failed = true;
+    host.count(new HostStats(0, 0, 0, 1, 0, 0, 0));
+    emit.on(
+        new Event.HostResult(
+            Instant.now(),
+            path,
+            what,
+            host.name,
+            TaskResult.failed(message),
+            false,
+            false,
+            Duration.ZERO,
+            null,
+            null));
+  }
+
+  private Map<String, Object> varsFor(HostRun host, Inherited eff, PlayScope scope)
+      throws TemplateException {
+    Map<String, Object> v = new LinkedHashMap<>(setup.inventory().varsOf(host.name));
+    v.putAll(MagicVars.of(host.name, setup, hostVarsOf));
+    v.put("ansible_play_hosts", scope.playHosts());
+    v.put("play_hosts", scope.playHosts());
+    v.putAll(scope.varsOf(host.name));
+    synchronized (host.facts) {
+      v.putAll(host.facts);
+    }
+    v.putAll(setup.options().extraVars());
+    if (!eff.vars().isEmpty()) {
+      v.putAll(PlayScope.renderAll(eff.vars(), v, setup, dev.baton.playbook.Mark.NONE));
+      // Registered values and facts outrank task vars; extra vars outrank everything.
+      synchronized (host.facts) {
+        v.putAll(host.facts);
+      }
+      v.putAll(setup.options().extraVars());
+    }
+    return v;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> renderArgs(ModuleTask task, Map<String, Object> vars)
+      throws TemplateException {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (var e : task.args().entrySet()) {
+      var mark = task.argMarks().getOrDefault(e.getKey(), task.mark());
+      Object v = templater.render(e.getValue(), vars, mark);
+      if (MagicVars.OMIT.equals(v)) {
+        continue;
+      }
+      if (v instanceof Map<?, ?> m) {
+        Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) m);
+        copy.values().removeIf(MagicVars.OMIT::equals);
+        v = copy;
+      }
+      out.put(e.getKey(), v);
+    }
+    return out;
+  }
+
+  private TaskResult callWithRetries(
+      HostRun host,
+      ModuleTask task,
+      Inherited eff,
+      Map<String, Object> vars,
+      Map<String, Object> args,
+      String delegate)
+      throws TemplateException {
+    Module module = Runner.moduleOf(setup.modules(), task.module());
+    String until = task.options().until();
+    int retries =
+        until == null ? 0 : task.options().retries() == null ? 3 : task.options().retries();
+    int delay = task.options().delaySeconds() == null ? 5 : task.options().delaySeconds();
+    String register = task.options().register();
+    TaskResult result = null;
+    for (int attempt = 0; attempt <= retries; attempt++) {
+      if (attempt > 0) {
+        sleep(delay);
+      }
+      result = callOnce(host, task, eff, vars, args, delegate, module);
+      if (result instanceof TaskResult.Unreachable) {
+        return result;
+      }
+      result = applyOverrides(task, vars, result);
+      if (until == null) {
+        return result;
+      }
+      Map<String, Object> scope = new LinkedHashMap<>(vars);
+      if (register != null) {
+        scope.put(register, templater.hostData(registered(result)));
+      }
+      if (templater.test(until, scope, task.mark())) {
+        Map<String, Object> data = new LinkedHashMap<>(result.data());
+        data.put("attempts", attempt + 1);
+        return withData(result, data);
+      }
+    }
+    Map<String, Object> data = new LinkedHashMap<>(result.data());
+    data.put("attempts", retries + 1);
+    return new TaskResult.Failed(
+        "retries exhausted after "
+            + (retries + 1)
+            + " attempts (until: "
+            + until
+            + "): "
+            + result.msg(),
+        data);
+  }
+
+  private TaskResult callOnce(
+      HostRun host,
+      ModuleTask task,
+      Inherited eff,
+      Map<String, Object> vars,
+      Map<String, Object> args,
+      String delegate,
+      Module module) {
+    Become become = null;
+    boolean wantBecome = eff.become() != null ? eff.become() : truthy(vars.get("ansible_become"));
+    if (wantBecome) {
+      String user =
+          eff.becomeUser() != null ? eff.becomeUser() : str(vars.get("ansible_become_user"));
+      Object pw =
+          vars.containsKey("ansible_become_password")
+              ? vars.get("ansible_become_password")
+              : vars.get("ansible_become_pass");
+      become = new Become(user, pw == null ? null : pw.toString());
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    eff.environment().forEach((k, v) -> env.put(k, String.valueOf(v)));
+    Duration timeout =
+        eff.timeoutSeconds() == null ? null : Duration.ofSeconds(eff.timeoutSeconds());
+    Path dir = setup.playbook().path().toAbsolutePath().getParent();
+    String target = delegate != null ? delegate : host.name;
+    Map<String, Object> ctxVars = delegate == null ? vars : delegated(vars, delegate);
+    ModuleContext ctx =
+        new TaskContext(
+            host.name,
+            target,
+            connections,
+            ctxVars,
+            hostVarsOf,
+            templater,
+            task.mark(),
+            setup.options().check(),
+            timeout,
+            become,
+            env,
+            dir,
+            (what, done, total, unit) ->
+                emit.on(new Event.Progress(Instant.now(), host.name, what, done, total, unit)));
+    try {
+      return module.run(ctx, args);
+    } catch (RemoteException e) {
+      if (e.unreachable()) {
+        connections.drop(target);
+        return new TaskResult.Unreachable(
+            e.getMessage(), TaskResult.data("unreachable", true, "msg", e.getMessage()));
+      }
+      return TaskResult.failed(e.getMessage());
+    } catch (TemplateException e) {
+      return TaskResult.failed(e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return TaskResult.failed("interrupted");
+    } catch (Exception e) {
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return TaskResult.failed(task.mark() + ": module " + task.module() + " failed: " + why);
+    }
+  }
+
+  /**
+   * A delegated task keeps the variables of the host it runs for, as in Ansible, but how to reach
+   * and run things on the delegate (its {@code ansible_*} connection settings and its OpenEdge
+   * install) comes from the delegate's own variables.
+   */
+  private Map<String, Object> delegated(Map<String, Object> vars, String delegate) {
+    Map<String, Object> v = new LinkedHashMap<>(vars);
+    v.keySet()
+        .removeIf(
+            k ->
+                k.startsWith("ansible_")
+                    && !k.equals("ansible_check_mode")
+                    && !k.startsWith("ansible_play"));
+    v.remove("openedge_dlc");
+    hostVarsOf
+        .apply(delegate)
+        .forEach(
+            (k, val) -> {
+              if (k.startsWith("ansible_") || k.equals("openedge_dlc")) {
+                v.put(k, val);
+              }
+            });
+    return v;
+  }
+
+  private TaskResult applyOverrides(ModuleTask task, Map<String, Object> vars, TaskResult result)
+      throws TemplateException {
+    List<String> changedWhen = task.options().changedWhen();
+    List<String> failedWhen = task.options().failedWhen();
+    if (changedWhen.isEmpty() && failedWhen.isEmpty() || result instanceof TaskResult.Skipped) {
+      return result;
+    }
+    Map<String, Object> scope = new LinkedHashMap<>(vars);
+    String register = task.options().register();
+    if (register != null) {
+      scope.put(register, templater.hostData(registered(result)));
+    }
+    scope.putAll(templater.hostData(result.data()));
+    TaskResult r = result;
+    if (!changedWhen.isEmpty()) {
+      boolean changed = allTrue(changedWhen, scope, task);
+      if (!(r instanceof TaskResult.Failed)) {
+        r =
+            changed
+                ? new TaskResult.Changed(r.msg(), r.data())
+                : new TaskResult.Ok(r.msg(), r.data());
+      }
+    }
+    if (!failedWhen.isEmpty()) {
+      boolean failed = anyTrue(failedWhen, scope, task);
+      if (failed) {
+        r =
+            new TaskResult.Failed(
+                r.msg().isEmpty() ? "failed_when condition met" : r.msg(), r.data());
+      } else if (r instanceof TaskResult.Failed) {
+        r = new TaskResult.Ok(r.msg(), r.data());
+      }
+    }
+    return r;
+  }
+
+  private boolean allTrue(List<String> conds, Map<String, Object> scope, ModuleTask task)
+      throws TemplateException {
+    for (String c : conds) {
+      if (!templater.test(c, scope, task.mark())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean anyTrue(List<String> conds, Map<String, Object> scope, ModuleTask task)
+      throws TemplateException {
+    for (String c : conds) {
+      if (templater.test(c, scope, task.mark())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Outcome finish(
+      HostRun host,
+      ModuleTask task,
+      String path,
+      Instant start,
+      TaskResult result,
+      String delegate,
+      boolean ignored,
+      boolean noLog) {
+    return finish(host, task, path, start, result, delegate, ignored, noLog, null);
+  }
+
+  private Outcome finish(
+      HostRun host,
+      ModuleTask task,
+      String path,
+      Instant start,
+      TaskResult result,
+      String delegate,
+      boolean ignored,
+      boolean noLog,
+      String resumedFrom) {
+    Map<String, Object> reg = registered(result);
+    String register = task.options().register();
+    if (register != null) {
+      host.facts.put(register, templater.hostData(reg));
+    }
+    Object facts = result.data().get("ansible_facts");
+    if (facts instanceof Map<?, ?> m && !(result instanceof TaskResult.Failed)) {
+      m.forEach((k, v) -> host.facts.put(String.valueOf(k), v));
+    }
+    if (result instanceof TaskResult.Ok) {
+      host.count(new HostStats(1, 0, 0, 0, 0, 0, 0));
+    } else if (result instanceof TaskResult.Changed) {
+      host.count(new HostStats(1, 1, 0, 0, 0, 0, 0));
+    } else if (result instanceof TaskResult.Skipped) {
+      host.count(new HostStats(0, 0, 0, 0, 1, 0, 0));
+    } else if (result instanceof TaskResult.Failed && ignored) {
+      host.count(new HostStats(0, 0, 0, 0, 0, 0, 1));
+    } else if (result instanceof TaskResult.Failed) {
+      host.failed = true;
+      host.lockRefused = Boolean.TRUE.equals(result.data().get(dev.baton.modules.RunLock.LOCKED));
+      host.count(new HostStats(0, 0, 0, 1, 0, 0, 0));
+    } else if (result instanceof TaskResult.Unreachable) {
+      host.unreachable = true;
+      host.count(new HostStats(0, 0, 1, 0, 0, 0, 0));
+    }
+    emit.on(
+        new Event.HostResult(
+            Instant.now(),
+            path,
+            task.name(),
+            host.name,
+            safeForReports(result, noLog, host),
+            ignored,
+            noLog,
+            Duration.between(start, Instant.now()),
+            delegate,
+            resumedFrom));
+    return new Outcome(result, reg);
+  }
+
+  /** The result as listeners may see it: no_log censored, secret values scrubbed. */
+  private TaskResult safeForReports(TaskResult r, boolean noLog, HostRun host) {
+    if (noLog) {
+      Map<String, Object> data = TaskResult.data("censored", CENSORED);
+      String msg = CENSORED;
+      return withMsg(r, msg, data);
+    }
+    List<String> secrets = new ArrayList<>(Redaction.secretValues(hostVarsOf.apply(host.name)));
+    secrets.addAll(Redaction.secretValues(setup.options().extraVars()));
+    if (secrets.isEmpty()) {
+      return r;
+    }
+    Map<String, Object> data = scrubMap(r.data(), secrets);
+    return withMsg(r, Redaction.scrub(r.msg(), secrets), data);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> scrubMap(Map<String, Object> in, List<String> secrets) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    in.forEach(
+        (k, v) -> {
+          if (Redaction.secretName(k)) {
+            out.put(k, Redaction.MASK);
+          } else if (v instanceof String s) {
+            out.put(k, Redaction.scrub(s, secrets));
+          } else if (v instanceof Map<?, ?> m) {
+            out.put(k, scrubMap((Map<String, Object>) m, secrets));
+          } else if (v instanceof List<?> l) {
+            out.put(
+                k,
+                l.stream()
+                    .map(x -> x instanceof String s ? Redaction.scrub(s, secrets) : x)
+                    .toList());
+          } else {
+            out.put(k, v);
+          }
+        });
+    return out;
+  }
+
+  private void restore(HostRun host, ModuleTask task, ResumeState.Done done) {
+    if (task.options().register() != null && done.registered() != null) {
+      host.facts.put(task.options().register(), templater.hostData(done.registered()));
+    }
+    Object facts = done.registered() == null ? null : done.registered().get("ansible_facts");
+    if (facts instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> host.facts.put(String.valueOf(k), v));
+    }
+  }
+
+  /** The map {@code register} stores: the module's data plus changed/failed/skipped/msg. */
+  static Map<String, Object> registered(TaskResult r) {
+    Map<String, Object> m = new LinkedHashMap<>(r.data());
+    m.put("changed", r instanceof TaskResult.Changed);
+    m.put("failed", r instanceof TaskResult.Failed);
+    if (r instanceof TaskResult.Skipped) {
+      m.put("skipped", true);
+    }
+    if (r instanceof TaskResult.Unreachable) {
+      m.put("unreachable", true);
+    }
+    if (r.msg() != null && !r.msg().isEmpty()) {
+      m.putIfAbsent("msg", r.msg());
+    }
+    return m;
+  }
+
+  static TaskResult withData(TaskResult r, Map<String, Object> data) {
+    return withMsg(r, r.msg(), data);
+  }
+
+  static TaskResult withMsg(TaskResult r, String msg, Map<String, Object> data) {
+    // Java 17 has no pattern switch; the chain covers the sealed interface's five cases.
+    if (r instanceof TaskResult.Ok) {
+      return new TaskResult.Ok(msg, data);
+    } else if (r instanceof TaskResult.Changed) {
+      return new TaskResult.Changed(msg, data);
+    } else if (r instanceof TaskResult.Failed) {
+      return new TaskResult.Failed(msg, data);
+    } else if (r instanceof TaskResult.Skipped) {
+      return new TaskResult.Skipped(msg, data);
+    }
+    return new TaskResult.Unreachable(msg, data);
+  }
+
+  private static boolean truthy(Object o) {
+    return o instanceof Boolean b
+        ? b
+        : o != null && List.of("true", "yes", "1", "on").contains(o.toString().toLowerCase());
+  }
+
+  private static String str(Object o) {
+    return o == null ? null : o.toString();
+  }
+
+  private static void sleep(int seconds) {
+    try {
+      Thread.sleep(seconds * 1000L);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

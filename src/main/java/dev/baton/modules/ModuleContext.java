@@ -1,0 +1,66 @@
+package dev.baton.modules;
+
+import dev.baton.ssh.ExecOptions;
+import dev.baton.ssh.ExecResult;
+import dev.baton.ssh.Remote;
+import dev.baton.ssh.RemoteException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** What a module may use while it runs on one host. Built by the engine for each task. */
+public interface ModuleContext {
+
+  /** The inventory name of the host. */
+  String host();
+
+  /** The host's connection, opened on first use and reused by every task on the host. */
+  Remote remote() throws RemoteException;
+
+  /**
+   * The connection of another inventory host, for work that spans two hosts (a transfer from the
+   * secondary to the primary). Same persistent session the engine uses for that host.
+   */
+  Remote remoteOf(String inventoryHost) throws RemoteException;
+
+  /** The variables of another inventory host (to find its address, paths, DLC). */
+  Map<String, Object> varsOf(String inventoryHost);
+
+  /**
+   * Runs a command with the task's become and timeout applied. Modules use this rather than {@code
+   * remote().exec} so that those settings are never forgotten.
+   */
+  ExecResult exec(String commandLine) throws RemoteException;
+
+  /** As {@link #exec(String)}, with extra options (stdin, environment). */
+  ExecResult exec(String commandLine, ExecOptions options) throws RemoteException;
+
+  /** True in {@code --check}: report what would change, change nothing. */
+  boolean checkMode();
+
+  /** The host's variables after templating (inventory, play, registered, facts). */
+  Map<String, Object> vars();
+
+  /** The task's timeout, or null. */
+  Duration timeout();
+
+  /**
+   * Evaluates a bare condition against the host's variables ({@code assert}'s {@code that}, a
+   * module's own wait condition). Errors name the task's file:line:col.
+   */
+  boolean test(String condition) throws dev.baton.template.TemplateException;
+
+  /** Directory of the playbook, against which relative {@code src} paths resolve. */
+  Path playbookDir();
+
+  /** Where long work reports how far it got. */
+  Progress progress();
+
+  /** Progress of long work; the reporter decides how to show it (live line, or nothing). */
+  interface Progress {
+    /** Reports {@code done} of {@code total} units (total < 0 when unknown). */
+    void update(String what, long done, long total, String unit);
+
+    Progress NONE = (what, done, total, unit) -> {};
+  }
+}

@@ -1,0 +1,219 @@
+package dev.baton.openedge;
+
+import dev.baton.modules.ArgSpec;
+import dev.baton.modules.ArgSpec.Type;
+import dev.baton.modules.ModuleContext;
+import dev.baton.modules.TaskResult;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code openedge_restore}: re-seeds a database as a replication target from a backup of the source
+ * (step 7 of the failback). Refuses, before changing anything, a db that is in use or is a
+ * replication source (split brain) and a backup whose sha256 is not the expected one. An existing
+ * db is always moved aside first ({@link PreserveDatabase}); only then is PROREST's overwrite
+ * question answered. Success is PROREST's messages plus describe saying Target afterwards.
+ */
+final class OpenEdgeRestore extends OpenEdgeModule {
+  static final String MARKER_SUFFIX = ".baton-restore";
+
+  @Override
+  public String name() {
+    return "openedge_restore";
+  }
+
+  @Override
+  public ArgSpec args() {
+    return ArgSpec.of(
+        Map.of(
+            "db", ArgSpec.required(Type.PATH),
+            "backup", ArgSpec.required(Type.PATH),
+            "transition", ArgSpec.optional(Type.STRING, "repl"),
+            "preserve_dir", ArgSpec.optional(Type.PATH, null),
+            "force_split_brain", ArgSpec.optional(Type.BOOL, false),
+            "expected_sha256", ArgSpec.optional(Type.STRING, null)));
+  }
+
+  @Override
+  TaskResult execute(ModuleContext ctx, Args args) throws Exception {
+    DbPath db = DbPath.of(args.required("db"));
+    if (!db.dir().startsWith("/")) {
+      throw new IllegalArgumentException("db must be an absolute path, not " + db);
+    }
+    String backup = args.required("backup");
+    if (!backup.startsWith("/")) {
+      throw new IllegalArgumentException("backup must be an absolute path, not " + backup);
+    }
+    String transition = args.choice("transition", "repl", "repl", "enable");
+    boolean forceSplitBrain = args.bool("force_split_brain", false);
+    String expected = args.string("expected_sha256");
+    String preserveRoot = args.string("preserve_dir");
+    Map<String, Object> data = TaskResult.data("db", db.prefix(), "backup", backup);
+    data.put("transition", transition);
+
+    boolean backupThere = files(ctx).isFile(backup);
+    // In --check the backup is normally not there yet (the steps before would bring it): the plan
+    // is still worth showing, with every refusal that can be decided without it.
+    if (!backupThere && !ctx.checkMode()) {
+      return new TaskResult.Failed(ctx.host() + ": backup " + backup + " is not a file", data);
+    }
+    FactsProbe probe = probe(ctx);
+    DbFacts facts = probe.read(db, false);
+    data.put("before", facts.summary());
+    data.put("previous_role", facts.exists() ? facts.roleName() : "none");
+    String backupSha = backupThere ? sha256(ctx, backup) : null;
+    data.put("backup_sha256", backupSha);
+    String marker = db.file(MARKER_SUFFIX);
+
+    if (backupSha != null
+        && facts.exists()
+        && facts.role().orElse(null) == ReplicationRole.TARGET) {
+      Optional<String> m = readText(ctx, marker);
+      if (m.isPresent() && backupSha.equals(keyValues(m.get()).get("sha256"))) {
+        return new TaskResult.Ok(
+            "already a target restored from " + backup + " (sha256 " + backupSha + ")", data);
+      }
+    }
+    if (backupSha != null
+        && expected != null
+        && !expected.strip().toLowerCase(Locale.ROOT).equals(backupSha)) {
+      return new TaskResult.Failed(
+          ctx.host()
+              + ": "
+              + backup
+              + " has sha256 "
+              + backupSha
+              + ", not the expected "
+              + expected.strip()
+              + "; nothing changed",
+          data);
+    }
+    if (facts.exists()) {
+      Optional<String> refusal = refusal(ctx, db, facts, forceSplitBrain, preserveRoot);
+      if (refusal.isPresent()) {
+        return new TaskResult.Failed(refusal.get() + "; nothing changed", data);
+      }
+    }
+    Utilities oe = utilities(ctx);
+    List<String> argv = new ArrayList<>(List.of(db.name(), backup));
+    if (transition.equals("repl")) {
+      argv.add("-REPLTransition");
+    }
+    if (ctx.checkMode()) {
+      return new TaskResult.Changed(
+          "check mode: would "
+              + (facts.exists() ? "move " + db + " aside under " + preserveRoot + ", then " : "")
+              + "run "
+              + oe.line(db, "prorest", argv)
+              + (backupThere ? "" : " (" + backup + " is not there yet)"),
+          data);
+    }
+
+    long started = System.nanoTime();
+    if (facts.exists()) {
+      PreserveDatabase.Preserved p =
+          new PreserveDatabase(ctx, oe)
+              .preserve(db, preserveRoot, Set.of(StructureFile.normalize(backup)));
+      data.put("preserved_to", p.dir());
+      data.put("preserved_manifest", p.manifest());
+      data.put("preserved_files", p.moved());
+      if (files(ctx).exists(db.file(".db"))) {
+        return new TaskResult.Failed(
+            ctx.host() + ": " + db + ".db is still there after preserving; not restoring", data);
+      }
+    }
+    // Documented: a stale recovery file makes the new target refuse its source.
+    files(ctx).delete(db.file(".repl.recovery"));
+
+    Utilities.Run restore = oe.run(db, "y\n", "prorest", argv);
+    data.put("rc", restore.rc());
+    data.put("stdout", restore.result().stdout());
+    if (restore.rc() != 0 || !restore.hasMessage(6759)) {
+      return new TaskResult.Failed(
+          "restore failed" + preservedNote(data) + ": " + restore.failure(ctx.host()), data);
+    }
+    if (transition.equals("enable")) {
+      Utilities.Run enable =
+          oe.run(db, "proutil", db.name(), "-C", "enableSiteReplication", "target");
+      data.put("enable_rc", enable.rc());
+      if (enable.rc() != 0) {
+        return new TaskResult.Failed(
+            "restored, but enabling it as a target failed"
+                + preservedNote(data)
+                + ": "
+                + enable.failure(ctx.host()),
+            data);
+      }
+    }
+    DbFacts after = probe.read(db, false);
+    data.put("role", after.roleName());
+    if (after.role().orElse(null) != ReplicationRole.TARGET) {
+      return new TaskResult.Failed(
+          "prorest reported success but describe says replication "
+              + after.roleName()
+              + ", not target"
+              + preservedNote(data)
+              + " ("
+              + String.join("; ", after.problems())
+              + ")",
+          data);
+    }
+    writeText(
+        ctx,
+        marker,
+        "backup=" + backup + "\nsha256=" + backupSha + "\nrestored=" + Instant.now() + "\n");
+    data.put("duration", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
+    return new TaskResult.Changed(
+        "restored "
+            + db
+            + " from "
+            + backup
+            + " as a replication target"
+            + (data.containsKey("preserved_to")
+                ? "; the old db was moved to " + data.get("preserved_to")
+                : ""),
+        data);
+  }
+
+  private static Optional<String> refusal(
+      ModuleContext ctx, DbPath db, DbFacts facts, boolean forceSplitBrain, String preserveRoot) {
+    String h = ctx.host() + ": ";
+    if (facts.inUse()) {
+      return Optional.of(
+          h
+              + db
+              + " is in use (proutil -C busy exit "
+              + facts.busyRc()
+              + (facts.holderRc() >= 0 ? ", holder exit " + facts.holderRc() : "")
+              + ")"
+              + (facts.role().orElse(null) == ReplicationRole.SOURCE
+                  ? " and is a replication SOURCE: restoring over a live source is a split brain"
+                  : ": shut it down (proshut -by) before restoring over it"));
+    }
+    if (facts.role().isEmpty() && !forceSplitBrain) {
+      return Optional.of(h + "cannot read the replication role of " + db + ": " + facts.problems());
+    }
+    // A source that is shut down is the stale copy a failover leaves on the primary: exactly what
+    // this restore replaces, and it is preserved before anything overwrites it. A served
+    // (live) source was refused above as in use; restoring over it would be the split brain.
+    if (preserveRoot == null) {
+      return Optional.of(
+          h + db + " exists: preserve_dir is required, the old db is moved there first");
+    }
+    if (!preserveRoot.startsWith("/")) {
+      return Optional.of(
+          h + "preserve_dir must be an absolute directory on this host, not " + preserveRoot);
+    }
+    return Optional.empty();
+  }
+
+  private static String preservedNote(Map<String, Object> data) {
+    Object p = data.get("preserved_to");
+    return p == null ? "" : " (the old db is preserved in " + p + ")";
+  }
+}

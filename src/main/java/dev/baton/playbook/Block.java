@@ -1,0 +1,32 @@
+package dev.baton.playbook;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code block} / {@code rescue} / {@code always}, with options inherited by its tasks. */
+public record Block(
+    String name,
+    List<Task> block,
+    List<Task> rescue,
+    List<Task> always,
+    TaskOptions options,
+    Mark mark)
+    implements Task {
+  public Block {
+    block = List.copyOf(block);
+    rescue = List.copyOf(rescue);
+    always = List.copyOf(always);
+  }
+
+  @Override
+  public List<Task> flatten() {
+    List<Task> all = new ArrayList<>();
+    all.add(this);
+    for (List<Task> part : List.of(block, rescue, always)) {
+      for (Task t : part) {
+        all.addAll(t.flatten());
+      }
+    }
+    return all;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.baton.playbook;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One play. Values that may hold templates stay as parsed ({@code hosts}, {@code vars}) and are
+ * rendered by the engine.
+ *
+ * @param serial batch sizes as written ("2", "30%"), empty for all hosts at once
+ * @param maxFailPercentage null when not set
+ * @param become null when not set on the play (inherit), else the play's choice
+ * @param tags tags every task of the play inherits
+ * @param environment environment variables every task of the play inherits
+ */
+public record Play(
+    String name,
+    String hosts,
+    Map<String, Object> vars,
+    List<String> varsFiles,
+    List<String> serial,
+    Integer maxFailPercentage,
+    boolean anyErrorsFatal,
+    Boolean become,
+    String becomeUser,
+    List<Task> tasks,
+    Mark mark,
+    Set<String> tags,
+    Map<String, Object> environment) {
+  public Play {
+    vars = vars == null ? Map.of() : java.util.Collections.unmodifiableMap(vars);
+    varsFiles = List.copyOf(varsFiles);
+    serial = List.copyOf(serial);
+    tasks = List.copyOf(tasks);
+    tags = tags == null ? Set.of() : Set.copyOf(tags);
+    environment =
+        environment == null ? Map.of() : java.util.Collections.unmodifiableMap(environment);
+  }
+
+  /** A play without play-level tags or environment. */
+  public Play(
+      String name,
+      String hosts,
+      Map<String, Object> vars,
+      List<String> varsFiles,
+      List<String> serial,
+      Integer maxFailPercentage,
+      boolean anyErrorsFatal,
+      Boolean become,
+      String becomeUser,
+      List<Task> tasks,
+      Mark mark) {
+    this(
+        name,
+        hosts,
+        vars,
+        varsFiles,
+        serial,
+        maxFailPercentage,
+        anyErrorsFatal,
+        become,
+        becomeUser,
+        tasks,
+        mark,
+        Set.of(),
+        Map.of());
+  }
+}

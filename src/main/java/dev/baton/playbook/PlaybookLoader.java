@@ -1,0 +1,804 @@
+package dev.baton.playbook;
+
+import dev.baton.modules.ArgSpec;
+import dev.baton.modules.Module;
+import dev.baton.modules.ModuleRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * Reads a playbook and validates all of it (keywords, types, module names, module arguments) before
+ * anything connects. The first problem found is thrown as a {@link PlaybookException} whose message
+ * starts with {@code file:line:col}.
+ */
+public final class PlaybookLoader {
+
+  static final Set<String> PLAY_KEYWORDS =
+      Set.of(
+          "name",
+          "hosts",
+          "vars",
+          "vars_files",
+          "serial",
+          "max_fail_percentage",
+          "any_errors_fatal",
+          "become",
+          "become_user",
+          "gather_facts",
+          "pre_tasks",
+          "tasks",
+          "post_tasks",
+          "tags",
+          "environment");
+
+  static final Set<String> TASK_KEYWORDS =
+      Set.of(
+          "name",
+          "register",
+          "when",
+          "failed_when",
+          "changed_when",
+          "until",
+          "retries",
+          "delay",
+          "ignore_errors",
+          "delegate_to",
+          "run_once",
+          "no_log",
+          "tags",
+          "timeout",
+          "become",
+          "become_user",
+          "vars",
+          "environment",
+          "args");
+
+  /** Task keywords a block passes on to its tasks; the others only make sense on one task. */
+  static final Set<String> BLOCK_KEYWORDS =
+      Set.of(
+          "name",
+          "when",
+          "ignore_errors",
+          "delegate_to",
+          "run_once",
+          "no_log",
+          "tags",
+          "timeout",
+          "become",
+          "become_user",
+          "vars",
+          "environment",
+          "block",
+          "rescue",
+          "always");
+
+  private static final Map<String, String> UNSUPPORTED_PLAY_KEYS =
+      Map.of(
+          "handlers", "'handlers' is not supported by baton; run those steps as tasks",
+          "roles", "'roles' is not supported by baton; put the role's tasks under 'tasks'",
+          "import_playbook", "'import_playbook' is not supported by baton; run each playbook");
+
+  /** Ansible task keywords baton knows but does not implement, with what to do instead. */
+  private static final Map<String, String> UNSUPPORTED_TASK_KEYS =
+      Map.ofEntries(
+          Map.entry("loop", "write one task per item"),
+          Map.entry("with_items", "write one task per item"),
+          Map.entry("loop_control", "write one task per item"),
+          Map.entry("notify", "baton has no handlers; run those steps as tasks"),
+          Map.entry("check_mode", "use --check for the whole run"),
+          Map.entry("async", "tasks run to the end, bounded by 'timeout'"),
+          Map.entry("poll", "tasks run to the end, bounded by 'timeout'"),
+          Map.entry("local_action", "use 'delegate_to'"),
+          Map.entry("become_method", "baton becomes another user with sudo"),
+          Map.entry("include_tasks", "put the tasks in the playbook"),
+          Map.entry("import_tasks", "put the tasks in the playbook"),
+          Map.entry("include_role", "put the role's tasks in the playbook"),
+          Map.entry("import_role", "put the role's tasks in the playbook"));
+
+  private static final List<String> FQCN_PREFIXES = List.of("ansible.builtin.", "ansible.legacy.");
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern SERIAL = Pattern.compile("[0-9]+(\\.[0-9]+)?%?");
+
+  public PlaybookLoader() {}
+
+  /** Parses and validates {@code file} against the modules the run knows. */
+  public Playbook load(Path file, ModuleRegistry modules) throws PlaybookException {
+    YamlSource src = YamlSource.read(file);
+    return new Parse(src, modules).playbook(file);
+  }
+
+  /** The registry name of a module as written in a task ({@code ansible.builtin.command}). */
+  static String moduleName(String written) {
+    for (String prefix : FQCN_PREFIXES) {
+      if (written.startsWith(prefix)) {
+        return written.substring(prefix.length());
+      }
+    }
+    return written;
+  }
+
+  static boolean isTemplated(Object value) {
+    return value instanceof String s && (s.contains("{{") || s.contains("{%"));
+  }
+
+  /** One parse of one file; holds the source for marks and the registry for module checks. */
+  private static final class Parse {
+    private final YamlSource src;
+    private final ModuleRegistry modules;
+
+    Parse(YamlSource src, ModuleRegistry modules) {
+      this.src = src;
+      this.modules = modules;
+    }
+
+    Playbook playbook(Path file) throws PlaybookException {
+      Node root = src.root();
+      if (root == null || YamlSource.isNull(root)) {
+        throw src.error(new Mark(src.file(), 1, 1), "playbook is empty; expected a list of plays");
+      }
+      if (!(root instanceof SequenceNode seq)) {
+        throw src.error(root, "a playbook is a list of plays, got " + describe(root));
+      }
+      List<Play> plays = new ArrayList<>();
+      for (Node item : seq.getValue()) {
+        plays.add(play(item));
+      }
+      if (plays.isEmpty()) {
+        throw src.error(root, "playbook has no plays");
+      }
+      return new Playbook(file, plays);
+    }
+
+    private Play play(Node node) throws PlaybookException {
+      MappingNode m = mapping(node, "a play");
+      String name = null;
+      String hosts = null;
+      Map<String, Object> vars = Map.of();
+      List<String> varsFiles = List.of();
+      List<String> serial = List.of();
+      Integer maxFail = null;
+      boolean anyErrorsFatal = false;
+      Boolean become = null;
+      String becomeUser = null;
+      Set<String> tags = Set.of();
+      Map<String, Object> environment = Map.of();
+      List<Task> pre = List.of();
+      List<Task> tasks = List.of();
+      List<Task> post = List.of();
+      for (NodeTuple t : src.entries(m)) {
+        String key = src.key(t.getKeyNode());
+        Node v = t.getValueNode();
+        switch (key) {
+          case "name" -> name = string(v, key);
+          case "hosts" -> hosts = hosts(v);
+          case "vars" -> vars = mapValue(v, key);
+          case "vars_files" -> varsFiles = stringList(v, key);
+          case "serial" -> serial = serial(v);
+          case "max_fail_percentage" -> maxFail = percentage(v, key);
+          case "any_errors_fatal" -> anyErrorsFatal = Boolean.TRUE.equals(bool(v, key));
+          case "become" -> become = bool(v, key);
+          case "become_user" -> becomeUser = string(v, key);
+          case "gather_facts" -> {
+            if (!Boolean.FALSE.equals(bool(v, key))) {
+              throw src.error(
+                  v,
+                  "'gather_facts: true' is not supported: baton does not gather facts;"
+                      + " set it to false or remove it");
+            }
+          }
+          case "pre_tasks" -> pre = tasks(v, key);
+          case "tasks" -> tasks = tasks(v, key);
+          case "post_tasks" -> post = tasks(v, key);
+          case "tags" -> tags = tags(v);
+          case "environment" -> environment = mapValue(v, key);
+          default -> {
+            String unsupported = UNSUPPORTED_PLAY_KEYS.get(key);
+            if (unsupported != null) {
+              throw src.error(t.getKeyNode(), unsupported);
+            }
+            throw src.error(
+                t.getKeyNode(),
+                "unknown keyword '" + key + "' in play" + Suggest.hint(key, PLAY_KEYWORDS));
+          }
+        }
+      }
+      if (hosts == null) {
+        throw src.error(node, "play has no 'hosts'; say which hosts or groups it runs on");
+      }
+      List<Task> all = new ArrayList<>(pre);
+      all.addAll(tasks);
+      all.addAll(post);
+      return new Play(
+          name == null ? hosts : name,
+          hosts,
+          vars,
+          varsFiles,
+          serial,
+          maxFail,
+          anyErrorsFatal,
+          become,
+          becomeUser,
+          all,
+          src.mark(node),
+          tags,
+          environment);
+    }
+
+    private List<Task> tasks(Node node, String key) throws PlaybookException {
+      if (YamlSource.isNull(node)) {
+        return List.of();
+      }
+      if (!(node instanceof SequenceNode seq)) {
+        throw src.error(node, "'" + key + "' must be a list of tasks, got " + describe(node));
+      }
+      List<Task> out = new ArrayList<>();
+      for (Node item : seq.getValue()) {
+        out.add(task(item));
+      }
+      return out;
+    }
+
+    private Task task(Node node) throws PlaybookException {
+      MappingNode m = mapping(node, "a task");
+      for (NodeTuple t : src.entries(m)) {
+        if (src.key(t.getKeyNode()).equals("block")) {
+          return block(node, m);
+        }
+      }
+      for (NodeTuple t : src.entries(m)) {
+        String key = src.key(t.getKeyNode());
+        if (key.equals("rescue") || key.equals("always")) {
+          throw src.error(t.getKeyNode(), "'" + key + "' needs a 'block' in the same entry");
+        }
+      }
+      return moduleTask(node, m);
+    }
+
+    private Block block(Node node, MappingNode m) throws PlaybookException {
+      List<Task> block = List.of();
+      List<Task> rescue = List.of();
+      List<Task> always = List.of();
+      Map<String, Node> optionNodes = new LinkedHashMap<>();
+      String name = null;
+      for (NodeTuple t : src.entries(m)) {
+        String key = src.key(t.getKeyNode());
+        Node v = t.getValueNode();
+        switch (key) {
+          case "block" -> block = tasks(v, key);
+          case "rescue" -> rescue = tasks(v, key);
+          case "always" -> always = tasks(v, key);
+          case "name" -> name = string(v, key);
+          default -> {
+            if (BLOCK_KEYWORDS.contains(key)) {
+              optionNodes.put(key, v);
+            } else if (TASK_KEYWORDS.contains(key)) {
+              throw src.error(t.getKeyNode(), "'" + key + "' cannot be used on a block");
+            } else if (modules.find(moduleName(key)).isPresent()) {
+              throw src.error(
+                  t.getKeyNode(),
+                  "a block cannot call a module ('" + key + "'); put it in a task of the block");
+            } else {
+              throw src.error(
+                  t.getKeyNode(),
+                  "unknown keyword '" + key + "' in block" + Suggest.hint(key, BLOCK_KEYWORDS));
+            }
+          }
+        }
+      }
+      return new Block(
+          name == null ? "block" : name,
+          block,
+          rescue,
+          always,
+          options(optionNodes),
+          src.mark(node));
+    }
+
+    private ModuleTask moduleTask(Node node, MappingNode m) throws PlaybookException {
+      Map<String, Node> optionNodes = new LinkedHashMap<>();
+      NodeTuple moduleTuple = null;
+      Module module = null;
+      boolean hasKnownModule = false;
+      for (NodeTuple t : src.entries(m)) {
+        String key = src.key(t.getKeyNode());
+        if (!TASK_KEYWORDS.contains(key) && modules.find(moduleName(key)).isPresent()) {
+          hasKnownModule = true;
+        }
+      }
+      for (NodeTuple t : src.entries(m)) {
+        String key = src.key(t.getKeyNode());
+        if (TASK_KEYWORDS.contains(key)) {
+          optionNodes.put(key, t.getValueNode());
+          continue;
+        }
+        Optional<Module> found = modules.find(moduleName(key));
+        if (found.isEmpty()) {
+          throw unknownTaskKey(t.getKeyNode(), key, hasKnownModule);
+        }
+        if (moduleTuple != null) {
+          throw src.error(
+              t.getKeyNode(),
+              "task has two modules, '"
+                  + src.key(moduleTuple.getKeyNode())
+                  + "' and '"
+                  + key
+                  + "'; a task calls exactly one module");
+        }
+        moduleTuple = t;
+        module = found.get();
+      }
+      if (moduleTuple == null) {
+        throw src.error(
+            node, "task has no module; name one module (such as 'command') or a 'block'");
+      }
+      Map<String, Object> args = new LinkedHashMap<>();
+      Map<String, Mark> argMarks = new LinkedHashMap<>();
+      Map<String, Mark> keyMarks = new LinkedHashMap<>();
+      moduleArgs(module, moduleTuple, args, argMarks, keyMarks);
+      Node argsNode = optionNodes.remove("args");
+      if (argsNode != null && !YamlSource.isNull(argsNode)) {
+        if (!(argsNode instanceof MappingNode am)) {
+          throw src.error(argsNode, "'args' must be a mapping, got " + describe(argsNode));
+        }
+        for (NodeTuple t : src.entries(am)) {
+          String k = src.key(t.getKeyNode());
+          if (!args.containsKey(k)) {
+            args.put(k, src.value(t.getValueNode()));
+            argMarks.put(k, src.mark(t.getValueNode()));
+            keyMarks.put(k, src.mark(t.getKeyNode()));
+          }
+        }
+      }
+      validateArgs(module, args, argMarks, keyMarks, src.mark(moduleTuple.getKeyNode()));
+      Node nameNode = optionNodes.remove("name");
+      String name = nameNode == null ? null : string(nameNode, "name");
+      return new ModuleTask(
+          name == null ? module.name() : name,
+          module.name(),
+          args,
+          argMarks,
+          options(optionNodes),
+          src.mark(node));
+    }
+
+    private PlaybookException unknownTaskKey(Node keyNode, String key, boolean hasKnownModule) {
+      String unsupported = UNSUPPORTED_TASK_KEYS.get(moduleName(key));
+      if (unsupported != null) {
+        return src.error(keyNode, "'" + key + "' is not supported by baton; " + unsupported);
+      }
+      Optional<String> keyword = Suggest.closest(key, TASK_KEYWORDS);
+      if (hasKnownModule || keyword.isPresent()) {
+        return src.error(
+            keyNode, "unknown keyword '" + key + "' in task" + Suggest.hint(key, TASK_KEYWORDS));
+      }
+      return src.error(
+          keyNode, "unknown module '" + key + "'" + Suggest.hint(key, modules.names()));
+    }
+
+    /** Reads the module's value: a mapping, a free-form string, or {@code k=v} pairs. */
+    private void moduleArgs(
+        Module module,
+        NodeTuple tuple,
+        Map<String, Object> args,
+        Map<String, Mark> argMarks,
+        Map<String, Mark> keyMarks)
+        throws PlaybookException {
+      Node v = tuple.getValueNode();
+      ArgSpec spec = module.args();
+      if (YamlSource.isNull(v)) {
+        return;
+      }
+      if (v instanceof MappingNode am) {
+        for (NodeTuple t : src.entries(am)) {
+          String k = src.key(t.getKeyNode());
+          args.put(k, src.value(t.getValueNode()));
+          argMarks.put(k, src.mark(t.getValueNode()));
+          keyMarks.put(k, src.mark(t.getKeyNode()));
+        }
+        return;
+      }
+      if (!(v instanceof ScalarNode s)) {
+        throw src.error(
+            v,
+            "arguments of module '"
+                + module.name()
+                + "' must be a mapping or a 'k=v' string, got "
+                + describe(v));
+      }
+      Mark mark = src.mark(v);
+      String text = String.valueOf(YamlSource.scalar(s));
+      if (spec.freeForm()) {
+        // As Ansible does for command/shell: k=v words naming a real parameter are options, the
+        // rest is the free-form text, kept as written when no option was taken out of it. Text
+        // that does not split (an apostrophe in prose) is all free-form; the shell judges it.
+        List<String> rest = new ArrayList<>();
+        boolean tookOption = false;
+        for (String word : KeyValueArgs.splitOrEmpty(text)) {
+          int eq = word.indexOf('=');
+          String k = eq > 0 ? word.substring(0, eq) : "";
+          if (eq > 0 && spec.params().containsKey(k) && !k.equals("_raw_params")) {
+            args.put(k, KeyValueArgs.unquote(word.substring(eq + 1)));
+            argMarks.put(k, mark);
+            keyMarks.put(k, mark);
+            tookOption = true;
+          } else {
+            rest.add(word);
+          }
+        }
+        String raw = tookOption ? String.join(" ", rest) : text;
+        if (!raw.isBlank()) {
+          args.put("_raw_params", raw);
+          argMarks.put("_raw_params", mark);
+          keyMarks.put("_raw_params", mark);
+        }
+        return;
+      }
+      KeyValueArgs.Parsed parsed;
+      try {
+        parsed = KeyValueArgs.parse(text);
+      } catch (KeyValueArgs.SyntaxError e) {
+        throw src.error(
+            v, "cannot parse arguments of module '" + module.name() + "': " + e.getMessage());
+      }
+      if (!parsed.words().isEmpty()) {
+        throw src.error(
+            v,
+            "module '"
+                + module.name()
+                + "' takes key=value arguments; '"
+                + parsed.words().get(0)
+                + "' is not one");
+      }
+      for (Map.Entry<String, String> e : parsed.pairs().entrySet()) {
+        args.put(e.getKey(), e.getValue());
+        argMarks.put(e.getKey(), mark);
+        keyMarks.put(e.getKey(), mark);
+      }
+    }
+
+    private void validateArgs(
+        Module module,
+        Map<String, Object> args,
+        Map<String, Mark> argMarks,
+        Map<String, Mark> keyMarks,
+        Mark moduleMark)
+        throws PlaybookException {
+      ArgSpec spec = module.args();
+      if (spec.anyArgs()) {
+        return;
+      }
+      for (Map.Entry<String, Object> e : args.entrySet()) {
+        String k = e.getKey();
+        if (k.equals("_raw_params") && spec.freeForm()) {
+          continue;
+        }
+        ArgSpec.Param param = spec.params().get(k);
+        if (param == null) {
+          List<String> known = new ArrayList<>(spec.params().keySet());
+          throw src.error(
+              keyMarks.get(k),
+              "unknown argument '"
+                  + k
+                  + "' for module '"
+                  + module.name()
+                  + "'"
+                  + Suggest.hint(k, known));
+        }
+        String problem = typeProblem(param.type(), e.getValue());
+        if (problem != null) {
+          throw src.error(
+              argMarks.get(k), "argument '" + k + "' of module '" + module.name() + "' " + problem);
+        }
+      }
+      for (Map.Entry<String, ArgSpec.Param> p : new java.util.TreeMap<>(spec.params()).entrySet()) {
+        if (p.getValue().required() && !args.containsKey(p.getKey())) {
+          throw src.error(
+              moduleMark, "module '" + module.name() + "' requires argument '" + p.getKey() + "'");
+        }
+      }
+      for (Set<String> group : spec.oneOfRequired()) {
+        if (group.stream().noneMatch(args::containsKey)) {
+          List<String> names = new ArrayList<>(new java.util.TreeSet<>(group));
+          names.remove("_raw_params");
+          String list = String.join("', '", names);
+          String freeForm = group.contains("_raw_params") ? " or a free-form command" : "";
+          throw src.error(
+              moduleMark,
+              "module '" + module.name() + "' requires one of '" + list + "'" + freeForm);
+        }
+      }
+    }
+
+    /**
+     * Why a literal value does not fit the type, or null; templates are checked after rendering.
+     */
+    private static String typeProblem(ArgSpec.Type type, Object v) {
+      if (v == null || isTemplated(v)) {
+        return null;
+      }
+      return switch (type) {
+        case ANY -> null;
+        case STRING, PATH ->
+            v instanceof List || v instanceof Map
+                ? "must be a string, got " + describeValue(v)
+                : null;
+        case INT ->
+            v instanceof Integer
+                    || v instanceof Long
+                    || v instanceof java.math.BigInteger
+                    || (v instanceof String s && s.strip().matches("[-+]?[0-9]+"))
+                ? null
+                : "must be an integer, got " + describeValue(v);
+        case BOOL ->
+            toBool(v) != null ? null : "must be a boolean (true/false), got " + describeValue(v);
+        case LIST -> v instanceof Map ? "must be a list, got " + describeValue(v) : null;
+        case MAP -> v instanceof Map ? null : "must be a mapping, got " + describeValue(v);
+      };
+    }
+
+    private TaskOptions options(Map<String, Node> n) throws PlaybookException {
+      return new TaskOptions(
+          n.containsKey("register") ? register(n.get("register")) : null,
+          conditions(n.get("when"), "when"),
+          conditions(n.get("failed_when"), "failed_when"),
+          conditions(n.get("changed_when"), "changed_when"),
+          n.containsKey("until") ? condition(n.get("until"), "until") : null,
+          integer(n.get("retries"), "retries"),
+          integer(n.get("delay"), "delay"),
+          bool(n.get("ignore_errors"), "ignore_errors"),
+          string(n.get("delegate_to"), "delegate_to"),
+          bool(n.get("run_once"), "run_once"),
+          bool(n.get("no_log"), "no_log"),
+          n.containsKey("tags") ? tags(n.get("tags")) : Set.of(),
+          integer(n.get("timeout"), "timeout"),
+          bool(n.get("become"), "become"),
+          string(n.get("become_user"), "become_user"),
+          mapValue(n.get("vars"), "vars"),
+          mapValue(n.get("environment"), "environment"));
+    }
+
+    private String register(Node v) throws PlaybookException {
+      String name = string(v, "register");
+      if (name == null || !IDENTIFIER.matcher(name).matches()) {
+        throw src.error(v, "'register' must be a variable name, got " + describe(v));
+      }
+      return name;
+    }
+
+    private List<String> conditions(Node v, String key) throws PlaybookException {
+      if (v == null || YamlSource.isNull(v)) {
+        return List.of();
+      }
+      if (v instanceof SequenceNode seq) {
+        List<String> out = new ArrayList<>();
+        for (Node item : seq.getValue()) {
+          out.add(condition(item, key));
+        }
+        return out;
+      }
+      return List.of(condition(v, key));
+    }
+
+    private String condition(Node v, String key) throws PlaybookException {
+      if (v instanceof ScalarNode s && !YamlSource.isNull(v)) {
+        Object value = YamlSource.scalar(s);
+        String text = String.valueOf(value).strip();
+        // A condition is a bare expression; "{{ x }}" is accepted and unwrapped, as Ansible does.
+        if (text.startsWith("{{") && text.endsWith("}}") && text.indexOf("{{", 2) < 0) {
+          text = text.substring(2, text.length() - 2).strip();
+        }
+        if (value instanceof Boolean b) {
+          text = b ? "true" : "false";
+        }
+        return text;
+      }
+      throw src.error(
+          v, "'" + key + "' must be a condition or a list of conditions, got " + describe(v));
+    }
+
+    private Integer integer(Node v, String key) throws PlaybookException {
+      if (v == null || YamlSource.isNull(v)) {
+        return null;
+      }
+      if (v instanceof ScalarNode s) {
+        Object value = YamlSource.scalar(s);
+        if (value instanceof Integer i && i >= 0) {
+          return i;
+        }
+        if (value instanceof String str && str.strip().matches("[0-9]{1,9}")) {
+          return Integer.valueOf(str.strip());
+        }
+      }
+      throw src.error(v, "'" + key + "' must be a whole number of 0 or more, got " + describe(v));
+    }
+
+    private Integer percentage(Node v, String key) throws PlaybookException {
+      if (v instanceof ScalarNode s && !YamlSource.isNull(v)) {
+        Object value = YamlSource.scalar(s);
+        String text = String.valueOf(value).strip();
+        if (text.endsWith("%")) {
+          text = text.substring(0, text.length() - 1);
+        }
+        if (text.matches("[0-9]{1,3}") && Integer.parseInt(text) <= 100) {
+          return Integer.valueOf(text);
+        }
+      }
+      throw src.error(v, "'" + key + "' must be a percentage from 0 to 100, got " + describe(v));
+    }
+
+    private Boolean bool(Node v, String key) throws PlaybookException {
+      if (v == null || YamlSource.isNull(v)) {
+        return null;
+      }
+      if (v instanceof ScalarNode s) {
+        Boolean b = toBool(YamlSource.scalar(s));
+        if (b != null) {
+          return b;
+        }
+      }
+      throw src.error(v, "'" + key + "' must be a boolean (true/false), got " + describe(v));
+    }
+
+    private String string(Node v, String key) throws PlaybookException {
+      if (v == null || YamlSource.isNull(v)) {
+        return null;
+      }
+      if (v instanceof ScalarNode s) {
+        return String.valueOf(YamlSource.scalar(s));
+      }
+      throw src.error(v, "'" + key + "' must be a string, got " + describe(v));
+    }
+
+    private String hosts(Node v) throws PlaybookException {
+      if (v instanceof SequenceNode seq && !seq.getValue().isEmpty()) {
+        List<String> parts = new ArrayList<>();
+        for (Node item : seq.getValue()) {
+          String s = string(item, "hosts");
+          if (s == null || s.isBlank()) {
+            throw src.error(item, "'hosts' must not hold an empty entry");
+          }
+          parts.add(s);
+        }
+        return String.join(",", parts);
+      }
+      String s = v instanceof SequenceNode ? null : string(v, "hosts");
+      if (s == null || s.isBlank()) {
+        throw src.error(v, "'hosts' must name hosts or groups, got " + describe(v));
+      }
+      return s;
+    }
+
+    private List<String> stringList(Node v, String key) throws PlaybookException {
+      if (YamlSource.isNull(v)) {
+        return List.of();
+      }
+      if (v instanceof ScalarNode) {
+        return List.of(string(v, key));
+      }
+      if (v instanceof SequenceNode seq) {
+        List<String> out = new ArrayList<>();
+        for (Node item : seq.getValue()) {
+          if (!(item instanceof ScalarNode) || YamlSource.isNull(item)) {
+            throw src.error(
+                item, "'" + key + "' must be a list of file names, got " + describe(item));
+          }
+          out.add(string(item, key));
+        }
+        return out;
+      }
+      throw src.error(v, "'" + key + "' must be a list of file names, got " + describe(v));
+    }
+
+    private List<String> serial(Node v) throws PlaybookException {
+      List<Node> items = v instanceof SequenceNode seq ? seq.getValue() : List.of(v);
+      List<String> out = new ArrayList<>();
+      for (Node item : items) {
+        if (item instanceof ScalarNode s && !YamlSource.isNull(item)) {
+          String text = String.valueOf(YamlSource.scalar(s)).strip();
+          if (SERIAL.matcher(text).matches() || isTemplated(text)) {
+            out.add(text);
+            continue;
+          }
+        }
+        throw src.error(
+            item,
+            "'serial' must be a number, a percentage such as '30%', or a list of them, got "
+                + describe(item));
+      }
+      return out;
+    }
+
+    private Set<String> tags(Node v) throws PlaybookException {
+      Set<String> out = new LinkedHashSet<>();
+      List<Node> items = v instanceof SequenceNode seq ? seq.getValue() : List.of(v);
+      for (Node item : items) {
+        if (!(item instanceof ScalarNode s) || YamlSource.isNull(item)) {
+          throw src.error(
+              item,
+              "'tags' must be a tag, a comma-separated string or a list, got " + describe(item));
+        }
+        for (String tag : String.valueOf(YamlSource.scalar(s)).split(",")) {
+          if (!tag.isBlank()) {
+            out.add(tag.strip());
+          }
+        }
+      }
+      return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> mapValue(Node v, String key) throws PlaybookException {
+      if (v == null || YamlSource.isNull(v)) {
+        return Map.of();
+      }
+      if (!(v instanceof MappingNode)) {
+        throw src.error(v, "'" + key + "' must be a mapping, got " + describe(v));
+      }
+      return (Map<String, Object>) src.value(v);
+    }
+
+    private MappingNode mapping(Node node, String what) throws PlaybookException {
+      if (node instanceof MappingNode m) {
+        return m;
+      }
+      throw src.error(node, what + " must be a mapping of keywords, got " + describe(node));
+    }
+  }
+
+  /** Ansible's boolean spellings, or null when the value is not one. */
+  static Boolean toBool(Object v) {
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    if (v instanceof Integer i && (i == 0 || i == 1)) {
+      return i == 1;
+    }
+    if (v instanceof String s) {
+      switch (s.strip().toLowerCase(java.util.Locale.ROOT)) {
+        case "true", "yes", "on", "1", "y":
+          return true;
+        case "false", "no", "off", "0", "n":
+          return false;
+        default:
+          return null;
+      }
+    }
+    return null;
+  }
+
+  /** How a node reads in an error: its value in quotes, or what kind of collection it is. */
+  static String describe(Node node) {
+    if (node instanceof MappingNode) {
+      return "a mapping";
+    }
+    if (node instanceof SequenceNode) {
+      return "a list";
+    }
+    if (YamlSource.isNull(node)) {
+      return "nothing";
+    }
+    return ExtraVars.shown(((ScalarNode) node).getValue());
+  }
+
+  static String describeValue(Object v) {
+    if (v instanceof Map) {
+      return "a mapping";
+    }
+    if (v instanceof List) {
+      return "a list";
+    }
+    return "'" + v + "'";
+  }
+}

@@ -1,0 +1,624 @@
+package dev.baton.sim;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The long-lived database server started by proserve: holds {@code <db>.lk}, writes {@code
+ * <db>.lg}, listens on the -S port, commits client writes to the record log, hands online backups a
+ * committed point, and hosts the replication service chosen by -DBService.
+ */
+final class Broker {
+  static final int MSG_TARGET_READ_ONLY = 10386;
+  static final int MSG_ONE_ONLINE_BACKUP = 1550;
+
+  private final DbPath db;
+  private final int port;
+  private final Control control;
+  private final ChangeLog log;
+  private final ServerSocket server;
+  private final Object controlLock = new Object();
+  private final Object quietLock = new Object();
+
+  /** Writes hold the read side; a transition takes the write side so no commit slips past it. */
+  private final ReentrantReadWriteLock writeGate = new ReentrantReadWriteLock(true);
+
+  private volatile String service;
+  private volatile Control.Role role;
+  private volatile ReplicationService replication;
+  private volatile boolean quiet;
+  private final AtomicBoolean backupRunning = new AtomicBoolean();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final CountDownLatch stopDone = new CountDownLatch(1);
+
+  private Broker(DbPath db, int port, String service) throws IOException {
+    this.db = db;
+    this.port = port;
+    this.service = service;
+    this.control = Control.load(db);
+    this.role = control.role();
+    Path data = control.structure().dataExtent().path();
+    this.log = ChangeLog.open(data, control.checkpoint(), true);
+    this.replication = ReplicationService.Idle.of(role);
+    ServerSocket ss = new ServerSocket();
+    try {
+      ss.setReuseAddress(true);
+      ss.bind(new InetSocketAddress(port), 64);
+    } catch (IOException e) {
+      ss.close();
+      log.close();
+      throw e;
+    }
+    this.server = ss;
+  }
+
+  /** argv: db path, port, service ("" for none). Runs until shut down. */
+  static int main(String[] args) {
+    DbPath db = DbPath.of(Path.of("").toAbsolutePath(), args[0]);
+    int port = Integer.parseInt(args[1]);
+    String service = args.length > 2 ? args[2] : "";
+    Broker b;
+    try {
+      b = new Broker(db, port, service);
+    } catch (IOException e) {
+      DbLog.write(
+          db, "BROKER", "Unable to start the broker on port " + port + ": " + e.getMessage(), 1432);
+      return 1;
+    }
+    return b.serve();
+  }
+
+  private int serve() {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "broker-shutdown"));
+    try {
+      LockFile.rewrite(
+          db, LockFile.mine(LockFile.Mode.MULTI_USER, LockFile.State.RUNNING, port, service));
+    } catch (IOException e) {
+      DbLog.write(db, "BROKER", "Unable to update " + db.lock() + ": " + e.getMessage(), 1432);
+      stop();
+      return 1;
+    }
+    DbLog.write(db, "BROKER", "Multi-user session begin.", 333);
+    DbLog.write(
+        db,
+        "BROKER",
+        "Started for "
+            + port
+            + " using TCP IPV4 address 0.0.0.0, pid "
+            + ProcessHandle.current().pid()
+            + ".",
+        5644);
+    if (!service.isEmpty()) {
+      DbLog.write(db, "BROKER", "Database service " + service + " started.", 10842);
+    }
+    replication = startService(role, service);
+    while (!stopped.get()) {
+      Socket s;
+      try {
+        s = server.accept();
+      } catch (IOException e) {
+        break;
+      }
+      Thread t = new Thread(() -> handle(s), "client-" + s.getPort());
+      t.setDaemon(true);
+      t.start();
+    }
+    stop();
+    return 0;
+  }
+
+  private void handle(Socket s) {
+    boolean holdsBackup = false;
+    try (s) {
+      s.setTcpNoDelay(true);
+      DataInputStream in =
+          new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
+      DataOutputStream out =
+          new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
+      while (true) {
+        int op;
+        try {
+          op = in.readByte();
+        } catch (EOFException e) {
+          return;
+        }
+        switch (op) {
+          case BrokerClient.WRITE -> write(in, out);
+          case BrokerClient.BACKUP -> {
+            if (holdsBackup || !backupRunning.compareAndSet(false, true)) {
+              refuse(out, MSG_ONE_ONLINE_BACKUP, "Only one online backup may run at a time.");
+            } else {
+              holdsBackup = true;
+              Control.Checkpoint cp = log.committed();
+              moveBaselineIfUnsynced(
+                  cp.position(), ReplWire.MSG_SYNC_BROKEN_BACKUP, "online backup");
+              out.writeByte(0);
+              out.writeLong(cp.offset());
+              out.writeLong(cp.position());
+              DbLog.write(db, "BACKUP", "Online backup started at position " + cp.position(), 5431);
+            }
+          }
+          case BrokerClient.BACKUP_END -> {
+            if (holdsBackup) {
+              holdsBackup = false;
+              backupRunning.set(false);
+              DbLog.write(db, "BACKUP", "Backup complete.", 3740);
+            }
+            out.writeByte(0);
+          }
+          case ReplWire.OP -> {
+            if (!in.readUTF().equals(ReplWire.MAGIC)) {
+              refuse(out, 1432, "Unknown replication protocol.");
+              out.flush();
+              return;
+            }
+            replication.accept(s, in, out);
+            return;
+          }
+          case BrokerClient.CONTROL -> {
+            String cmd = in.readUTF();
+            try {
+              String done = control(cmd);
+              out.writeByte(0);
+              out.writeInt(ReplWire.MSG_CONTROL_DONE);
+              out.writeUTF(done);
+            } catch (BrokerClient.Refused r) {
+              refuse(out, r.number, r.getMessage());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+          }
+          case BrokerClient.STATUS -> {
+            out.writeByte(0);
+            out.writeUTF(status());
+          }
+          case BrokerClient.SHUTDOWN -> {
+            out.writeByte(0);
+            out.flush();
+            stop();
+            System.exit(0);
+          }
+          default -> {
+            refuse(out, 1432, "Unknown request " + op + " to the broker.");
+            return;
+          }
+        }
+        out.flush();
+      }
+    } catch (IOException e) {
+      // The client went away; its backup slot (if any) is released below.
+    } finally {
+      if (holdsBackup) {
+        backupRunning.set(false);
+        DbLog.write(db, "BACKUP", "Online backup ended without completing.", 5431);
+      }
+    }
+  }
+
+  private void write(DataInputStream in, DataOutputStream out) throws IOException {
+    int n = in.readInt();
+    List<ChangeLog.Rec> recs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      byte[] k = new byte[in.readInt()];
+      in.readFully(k);
+      byte[] v = new byte[in.readInt()];
+      in.readFully(v);
+      recs.add(new ChangeLog.Rec(k, v));
+    }
+    try {
+      awaitNotQuiet();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted");
+    }
+    Control.Checkpoint cp;
+    writeGate.readLock().lock();
+    try {
+      if (role == Control.Role.TARGET) {
+        refuse(out, MSG_TARGET_READ_ONLY, targetReadOnly(db));
+        return;
+      }
+      try {
+        cp = log.append(recs);
+      } catch (IllegalArgumentException e) {
+        refuse(out, 1432, e.getMessage());
+        return;
+      }
+    } finally {
+      writeGate.readLock().unlock();
+    }
+    replication.committed(cp);
+    out.writeByte(0);
+    out.writeLong(cp.position());
+  }
+
+  private void awaitNotQuiet() throws InterruptedException {
+    synchronized (quietLock) {
+      while (quiet) {
+        quietLock.wait();
+      }
+    }
+  }
+
+  /**
+   * An online backup or a quiet point on a source whose targets are not all in sync: the
+   * after-image history before this point is no longer available to synchronize a target seeded
+   * earlier that never reached normal processing (10440 / 11696 when it connects) [sim].
+   */
+  private void moveBaselineIfUnsynced(long position, int reason, String what) {
+    if (role != Control.Role.SOURCE || replication.inSync()) {
+      return;
+    }
+    persist("replBaseline", Long.toString(position));
+    persist("replBaselineReason", Integer.toString(reason));
+    ReplWire.log(
+        db,
+        "server",
+        what
+            + " at position "
+            + position
+            + " while no target is in normal processing: a target seeded before it needs a new"
+            + " seed.",
+        reason);
+  }
+
+  private ReplicationService startService(Control.Role r, String svc) {
+    if (r == Control.Role.SOURCE && svc.equals("replserv")) {
+      return new ReplServer(host).start();
+    }
+    if (r == Control.Role.TARGET && svc.equals("replagent")) {
+      return new ReplAgent(host);
+    }
+    return ReplicationService.Idle.of(r);
+  }
+
+  /** dsrutil's requests: restart/terminate server|agent, transition failover, quiet points. */
+  private String control(String cmd) throws BrokerClient.Refused, InterruptedException {
+    synchronized (controlLock) {
+      return switch (cmd) {
+        case "restart server" -> restartServer();
+        case "terminate server" -> {
+          needRole(Control.Role.SOURCE, "terminate server");
+          if (replication instanceof ReplServer rs && rs.running()) {
+            rs.close();
+            yield "The replication server of " + db.display() + " was terminated.";
+          }
+          yield "The replication server of " + db.display() + " is not running.";
+        }
+        case "restart agent" -> restartAgent();
+        case "terminate agent" -> {
+          needRole(Control.Role.TARGET, "terminate agent");
+          if (replication instanceof ReplAgent ra && ra.running()) {
+            ra.terminate();
+            yield "The replication agent of " + db.display() + " was terminated.";
+          }
+          yield "The replication agent of " + db.display() + " is not running.";
+        }
+        case "transition failover" -> failover();
+        case "quiet enable" -> {
+          synchronized (quietLock) {
+            quiet = true;
+          }
+          moveBaselineIfUnsynced(log.position(), ReplWire.MSG_SYNC_BROKEN_QUIET, "quiet point");
+          DbLog.write(db, "QUIET", "Quiet point enabled.", ReplWire.MSG_QUIET);
+          yield "Quiet point request for database " + db.display() + " is complete.";
+        }
+        case "quiet disable" -> {
+          synchronized (quietLock) {
+            quiet = false;
+            quietLock.notifyAll();
+          }
+          DbLog.write(db, "QUIET", "Quiet point disabled.", ReplWire.MSG_QUIET);
+          yield "Quiet point disabled for database " + db.display() + ".";
+        }
+        default -> throw new BrokerClient.Refused(1432, "Unknown control request " + cmd + ".");
+      };
+    }
+  }
+
+  private void needRole(Control.Role want, String what) throws BrokerClient.Refused {
+    if (role != want) {
+      throw new BrokerClient.Refused(
+          ReplWire.MSG_WRONG_ROLE,
+          "** dsrutil -C "
+              + what
+              + " needs an OpenEdge Replication "
+              + want.name().toLowerCase()
+              + "; "
+              + db.display()
+              + " is "
+              + (role == Control.Role.NONE ? "not enabled" : "a " + role.name().toLowerCase())
+              + ".");
+    }
+  }
+
+  private String restartServer() throws BrokerClient.Refused {
+    needRole(Control.Role.SOURCE, "restart server");
+    if (replication instanceof ReplServer rs && rs.running()) {
+      throw new BrokerClient.Refused(
+          ReplWire.MSG_RUNNING,
+          "** The replication server of "
+              + db.display()
+              + " is running; terminate it first to restart it.");
+    }
+    replication.close();
+    service = "replserv";
+    rewriteLock();
+    replication = new ReplServer(host).start();
+    return "The replication server of " + db.display() + " was started.";
+  }
+
+  private String restartAgent() throws BrokerClient.Refused {
+    needRole(Control.Role.TARGET, "restart agent");
+    if (replication instanceof ReplAgent ra && ra.running()) {
+      throw new BrokerClient.Refused(
+          ReplWire.MSG_RUNNING,
+          "** The replication agent of "
+              + db.display()
+              + " is running; terminate it first to restart it.");
+    }
+    replication.close();
+    service = "replagent";
+    rewriteLock();
+    replication = new ReplAgent(host);
+    return "The replication agent of " + db.display() + " was started.";
+  }
+
+  /**
+   * {@code dsrutil <source> -C transition failover}: with client writes held, waits for the agent
+   * to hold every commit, hands it the source role, and becomes a target listening on this port.
+   */
+  private String failover() throws BrokerClient.Refused, InterruptedException {
+    needRole(Control.Role.SOURCE, "transition failover");
+    ReplProperties props;
+    try {
+      props = ReplProperties.read(db);
+    } catch (ReplProperties.Invalid e) {
+      throw new BrokerClient.Refused(ReplWire.MSG_PROPERTIES, "** " + e.getMessage() + ".");
+    }
+    if (!props.databaseRole().equals("reverse")) {
+      throw new BrokerClient.Refused(
+          ReplWire.MSG_PROPERTIES,
+          "** "
+              + props.file()
+              + ": [transition] database-role="
+              + props.databaseRole()
+              + "; an online failover that swaps the roles needs database-role=reverse.");
+    }
+    if (!(replication instanceof ReplServer rs) || !rs.inSync()) {
+      throw new BrokerClient.Refused(
+          ReplWire.MSG_NOT_IN_SYNC,
+          "** Transition refused: the replication server of "
+              + db.display()
+              + " is not in normal processing (status "
+              + replication.status(true)
+              + ", agent "
+              + replication.agentStatus(true)
+              + ").");
+    }
+    writeGate.writeLock().lockInterruptibly();
+    try {
+      String failure = rs.transition(30_000);
+      if (failure != null) {
+        throw new BrokerClient.Refused(
+            ReplWire.MSG_NOT_IN_SYNC,
+            "** Transition failover of " + db.display() + " failed: " + failure);
+      }
+      role = Control.Role.TARGET;
+      persist("replication", "target");
+      persist("replInSync", "true");
+      rs.close();
+      service = "replagent";
+      rewriteLock();
+      replication = new ReplAgent(host);
+    } finally {
+      writeGate.writeLock().unlock();
+    }
+    ReplWire.log(
+        db, "server", "Transition failover complete: this database is now a target.", 10858);
+    return "Transition failover of "
+        + db.display()
+        + " is complete: it is now an OpenEdge Replication target; its agent took over as the source.";
+  }
+
+  private void rewriteLock() {
+    try {
+      LockFile.rewrite(
+          db, LockFile.mine(LockFile.Mode.MULTI_USER, LockFile.State.RUNNING, port, service));
+    } catch (IOException e) {
+      DbLog.write(db, "BROKER", "Unable to update " + db.lock() + ": " + e.getMessage(), 1432);
+    }
+  }
+
+  private void persist(String key, String value) {
+    synchronized (controlLock) {
+      try {
+        Control fresh = Control.load(db);
+        fresh.set(key, value);
+        fresh.save(db);
+        control.set(key, value);
+      } catch (IOException e) {
+        DbLog.write(db, "BROKER", "Unable to update " + db.control() + ": " + e.getMessage(), 1432);
+      }
+    }
+  }
+
+  /** The broker as the host of its replication service. */
+  private final ReplHost host =
+      new ReplHost() {
+        @Override
+        public DbPath db() {
+          return db;
+        }
+
+        @Override
+        public ChangeLog log() {
+          return log;
+        }
+
+        @Override
+        public String lineage() {
+          return control.lineage();
+        }
+
+        @Override
+        public String instance() {
+          return control.get("instance", "");
+        }
+
+        @Override
+        public void persist(String key, String value) {
+          Broker.this.persist(key, value);
+        }
+
+        @Override
+        public String persisted(String key) {
+          synchronized (controlLock) {
+            return control.get(key);
+          }
+        }
+
+        @Override
+        public void becameSource() {
+          Thread t = new Thread(Broker.this::becomeSource, "repl-become-source");
+          t.setDaemon(true);
+          t.start();
+        }
+      };
+
+  /** The agent took the source role: from now on this broker serves writes and ships them. */
+  private void becomeSource() {
+    synchronized (controlLock) {
+      role = Control.Role.SOURCE;
+      persist("replication", "source");
+      persist("replInSync", "true");
+      replication.close();
+      boolean restart = true;
+      try {
+        restart = ReplProperties.read(db).restartAfterTransition();
+      } catch (ReplProperties.Invalid e) {
+        // checked by the agent before it accepted; start nothing it cannot configure
+        restart = false;
+      }
+      service = "replserv";
+      rewriteLock();
+      replication = restart ? new ReplServer(host).start() : ReplicationService.Idle.of(role);
+      DbLog.write(
+          db,
+          "BROKER",
+          "Transition failover: database is now an OpenEdge Replication source"
+              + (restart ? "; replication server started." : "; restart-after-transition=0."),
+          10858);
+    }
+  }
+
+  static String targetReadOnly(DbPath db) {
+    return "** Database "
+        + db.display()
+        + " is an OpenEdge Replication target and cannot be updated.";
+  }
+
+  private static void refuse(DataOutputStream out, int number, String text) throws IOException {
+    out.writeByte(1);
+    out.writeInt(number);
+    out.writeUTF(text);
+  }
+
+  private String status() {
+    Control.Checkpoint cp = log.committed();
+    ReplicationService r = replication;
+    return "role="
+        + role.name().toLowerCase()
+        + "\nservice="
+        + service
+        + "\nport="
+        + port
+        + "\npid="
+        + ProcessHandle.current().pid()
+        + "\noffset="
+        + cp.offset()
+        + "\nposition="
+        + cp.position()
+        + "\nreplStatus="
+        + r.status(false)
+        + "\nreplDetail="
+        + r.status(true)
+        + "\nreplAgentStatus="
+        + r.agentStatus(false)
+        + "\nreplAgentDetail="
+        + r.agentStatus(true)
+        + "\nreplAgentPosition="
+        + r.agentPosition()
+        + "\nreplMessage="
+        + r.lastMessage().replace("\n", " ")
+        + "\nquiet="
+        + quiet
+        + "\nbackupRunning="
+        + backupRunning.get()
+        + "\n";
+  }
+
+  /** Idempotent: stops accepting, checkpoints the log, logs the session end, drops the lock. */
+  private void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      // Another thread (a shutdown request, the signal hook) is stopping: let it finish,
+      // or the JVM would exit before the checkpoint and the lock removal.
+      awaitStopped();
+      return;
+    }
+    try {
+      stopOnce();
+    } finally {
+      stopDone.countDown();
+    }
+  }
+
+  private void awaitStopped() {
+    try {
+      stopDone.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void stopOnce() {
+    try {
+      server.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+    boolean inSync = replication.inSync();
+    replication.shutdown();
+    if (role != Control.Role.NONE) {
+      persist("replSyncedAtClose", Boolean.toString(inSync));
+    }
+    try {
+      synchronized (log) {
+        log.force();
+        Control fresh = Control.load(db);
+        fresh.checkpoint(log.committed());
+        fresh.set("lastClose", Dates.now());
+        fresh.save(db);
+        log.close();
+      }
+    } catch (IOException e) {
+      DbLog.write(db, "BROKER", "Checkpoint at shutdown failed: " + e.getMessage(), 1432);
+    }
+    DbLog.write(db, "BROKER", "Multi-user session end.", 334);
+    LockFile.remove(db);
+  }
+}

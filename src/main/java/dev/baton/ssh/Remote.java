@@ -1,0 +1,27 @@
+package dev.baton.ssh;
+
+/**
+ * One persistent connection to one host, shared by every task that runs there. Implementations: an
+ * SSH session (MINA SSHD) or the local machine ({@code ansible_connection=local}).
+ *
+ * <p>A lost connection is never reported as a result: {@link #exec} throws {@link RemoteException}
+ * with {@link RemoteException.Kind#CONNECTION_LOST} instead.
+ */
+public interface Remote extends AutoCloseable {
+
+  /** The inventory name of the host this connection talks to. */
+  String host();
+
+  /**
+   * Runs one shell command line on the host and waits for it. The line is passed to the login
+   * user's shell as is: every value inside it must already be quoted ({@link ShellQuote}).
+   */
+  ExecResult exec(String commandLine, ExecOptions options) throws RemoteException;
+
+  /** File operations on the host (SFTP on the same session for SSH, java.nio for local). */
+  RemoteFiles files() throws RemoteException;
+
+  /** Closes the session; safe to call twice. */
+  @Override
+  void close();
+}

@@ -1,0 +1,249 @@
+package dev.baton.ssh;
+
+import dev.baton.ssh.RemoteException.Kind;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+
+/**
+ * One host over one persistent SSH session: every command is an exec channel on it, file operations
+ * share one lazily opened SFTP channel. After the session is lost, the next call opens a new one
+ * (with the same strict host key check); the call that was running when it was lost fails with
+ * CONNECTION_LOST, never with a made-up result.
+ */
+final class SshRemote implements Remote {
+  private static final Map<String, Integer> SIGNALS =
+      Map.of(
+          "HUP", 1, "INT", 2, "QUIT", 3, "ABRT", 6, "KILL", 9, "SEGV", 11, "PIPE", 13, "ALRM", 14,
+          "TERM", 15);
+
+  private final SshConnector connector;
+  private final HostSpec spec;
+  private SshConnector.Connection connection;
+  private SftpClient sftp;
+  private ClientSession sftpSession;
+  private boolean closed;
+
+  SshRemote(SshConnector connector, HostSpec spec) {
+    this.connector = connector;
+    this.spec = spec;
+  }
+
+  @Override
+  public String host() {
+    return spec.name();
+  }
+
+  synchronized void reconnect() throws RemoteException {
+    if (connection != null) {
+      connection.close();
+      connection = null;
+    }
+    connection = connector.open(spec);
+  }
+
+  /** The live session, reconnecting once if the previous one was lost between commands. */
+  synchronized ClientSession session() throws RemoteException {
+    if (closed) {
+      throw new RemoteException(Kind.OTHER, host(), host() + ": connection already closed");
+    }
+    if (connection == null || !connection.open()) {
+      reconnect();
+    }
+    return connection.session();
+  }
+
+  /** The SFTP channel of the current session, opened on first use. */
+  synchronized SftpClient sftp() throws IOException {
+    ClientSession session;
+    try {
+      session = session();
+    } catch (RemoteException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    if (sftp == null || sftpSession != session || !sftp.isOpen()) {
+      if (sftp != null) {
+        sftp.close();
+      }
+      try {
+        sftp = SftpClientFactory.instance().createSftpClient(session);
+      } catch (IOException e) {
+        throw lost(e, "opening SFTP");
+      }
+      sftpSession = session;
+    }
+    return sftp;
+  }
+
+  /**
+   * An IOException for a failed file operation, with a CONNECTION_LOST RemoteException as its cause
+   * when the session died under it. SFTP status errors (no such file, permission) pass unchanged.
+   */
+  IOException lost(IOException e, String what) {
+    if (e instanceof org.apache.sshd.sftp.common.SftpException) {
+      return e;
+    }
+    ClientSession s;
+    synchronized (this) {
+      s = connection == null ? null : connection.session();
+    }
+    if (s == null) {
+      return e;
+    }
+    // The transport error often arrives a moment before the session notices it is closed.
+    s.waitFor(EnumSet.of(ClientSession.ClientSessionEvent.CLOSED), 2000);
+    if (!s.isOpen() || s.isClosing()) {
+      RemoteException cause =
+          new RemoteException(
+              Kind.CONNECTION_LOST,
+              host(),
+              host() + ": connection lost while " + what + "; its outcome is unknown",
+              e);
+      return new IOException(cause.getMessage(), cause);
+    }
+    return e;
+  }
+
+  @Override
+  public RemoteFiles files() throws RemoteException {
+    session();
+    return new SftpFiles(this);
+  }
+
+  @Override
+  public ExecResult exec(String commandLine, ExecOptions options) throws RemoteException {
+    CommandLine line;
+    try {
+      line = CommandLine.of(commandLine, options);
+    } catch (IllegalArgumentException e) {
+      throw new RemoteException(
+          Kind.OTHER,
+          host(),
+          host() + ": " + e.getMessage() + " (command: " + CommandLine.brief(commandLine) + ")");
+    }
+    String brief = CommandLine.brief(commandLine);
+    ClientSession session = session();
+    ChannelExec channel;
+    try {
+      channel = session.createExecChannel(line.line());
+    } catch (IOException e) {
+      throw connectionLost(brief, e);
+    }
+    CommandIo io = new CommandIo(line, () -> channel.close(false));
+    channel.setOut(io.stdout());
+    channel.setErr(io.stderr());
+    try {
+      try {
+        channel.open().verify(Duration.ofSeconds(30));
+      } catch (IOException e) {
+        throw connectionLost(brief, e);
+      }
+      CompletableFuture<Void> feeding =
+          CompletableFuture.runAsync(
+              () -> io.feed(channel.getInvertedIn(), options), connector.workers());
+      long limit =
+          options.timeout() == null ? Long.MAX_VALUE : Math.max(1, options.timeout().toMillis());
+      Set<ClientChannelEvent> events =
+          channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), limit);
+      io.finished();
+      if (events.contains(ClientChannelEvent.TIMEOUT)) {
+        stop(channel);
+        feeding.cancel(true);
+        throw new RemoteException(
+            Kind.COMMAND_TIMEOUT,
+            host(),
+            host()
+                + ": command ran longer than "
+                + options.timeout()
+                + " and was stopped: "
+                + brief);
+      }
+      CommandIo.awaitQuietly(feeding);
+      if (io.refusedPassword()) {
+        throw new RemoteException(
+            Kind.OTHER,
+            host(),
+            host()
+                + ": sudo refused the become password for user "
+                + options.become().user()
+                + " (command: "
+                + brief
+                + ")");
+      }
+      Integer status = channel.getExitStatus();
+      if (status == null && channel.getExitSignal() != null) {
+        status = 128 + SIGNALS.getOrDefault(channel.getExitSignal(), 0);
+      }
+      if (status == null) {
+        throw connectionLost(brief, null);
+      }
+      return new ExecResult(status, io.stdoutText(), io.stderrText());
+    } finally {
+      channel.close(true);
+    }
+  }
+
+  /**
+   * Closes the channel politely (SSH_MSG_CHANNEL_CLOSE), so that the server ends the command; an
+   * immediate close would only forget the channel on this side.
+   */
+  private static void stop(ChannelExec channel) {
+    try {
+      // RFC 4254 6.9 "signal": OpenSSH's sshd kills the command with it; closing the channel
+      // alone only closes its pipes, which a sleeping command never notices.
+      Buffer request = channel.getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST, 32);
+      request.putUInt(channel.getRecipient());
+      request.putString("signal");
+      request.putBoolean(false);
+      request.putString("KILL");
+      channel.writePacket(request);
+    } catch (IOException | RuntimeException e) {
+      // Best effort; the close below still ends the channel.
+    }
+    try {
+      channel.close(false).await(Duration.ofSeconds(5));
+    } catch (IOException e) {
+      channel.close(true);
+    }
+  }
+
+  private RemoteException connectionLost(String brief, Throwable cause) {
+    return new RemoteException(
+        Kind.CONNECTION_LOST,
+        host(),
+        host() + ": connection lost while running: " + brief + " (its outcome is unknown)",
+        cause);
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (sftp != null) {
+      try {
+        sftp.close();
+      } catch (IOException e) {
+        // The session is closed next anyway.
+      }
+      sftp = null;
+    }
+    if (connection != null) {
+      connection.close();
+      connection = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SshRemote[" + spec.name() + "]";
+  }
+}

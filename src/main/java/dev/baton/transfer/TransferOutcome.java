@@ -1,0 +1,26 @@
+package dev.baton.transfer;
+
+import java.time.Duration;
+
+/**
+ * A verified file at the destination.
+ *
+ * @param changed false when the destination already held the verified file (or, for a shared mount,
+ *     when nothing had to be copied)
+ * @param msg why, in one line
+ * @param size bytes of the file
+ * @param sha256 its digest, as computed on the destination host
+ * @param bytesSent bytes this run moved (less than size after a resume)
+ * @param resumedFrom offset the copy continued from (0 when it started afresh)
+ * @param sourceSha256Verified true when the source host's own digest of its file was compared
+ */
+public record TransferOutcome(
+    boolean changed,
+    String msg,
+    long size,
+    String sha256,
+    long bytesSent,
+    long resumedFrom,
+    Duration duration,
+    TransferMethod method,
+    boolean sourceSha256Verified) {}

@@ -1,0 +1,462 @@
+package dev.baton.transfer;
+
+import dev.baton.modules.ModuleContext;
+import dev.baton.ssh.FileStat;
+import dev.baton.ssh.Remote;
+import dev.baton.ssh.RemoteException;
+import dev.baton.ssh.RemoteFiles;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Moves one big file between two hosts and proves it arrived intact. The order is always: look at
+ * both files; done already? free space; resume point; copy to {@code <dest>.part}; verify on the
+ * destination host; rename into place. A failed verification never renames.
+ */
+public final class Transfers {
+  private Transfers() {}
+
+  /**
+   * Runs one transfer. Failures that leave no verified file throw {@link TransferFailed} with a
+   * one-line reason; a dead session throws {@link RemoteException}.
+   */
+  public static TransferOutcome run(TransferRequest req, ModuleContext.Progress progress)
+      throws TransferFailed, RemoteException, InterruptedException {
+    ExecutorService pool =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "transfer-digest");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      return new Run(req, progress, pool).run();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The state of one transfer while it runs. */
+  private static final class Run {
+    private final TransferRequest req;
+    private final ModuleContext.Progress progress;
+    private final ExecutorService pool;
+    private final String part;
+    private final long started = System.nanoTime();
+
+    Run(TransferRequest req, ModuleContext.Progress progress, ExecutorService pool) {
+      this.req = req;
+      this.progress = progress;
+      this.pool = pool;
+      this.part = req.destPath() + ".part";
+    }
+
+    TransferOutcome run() throws TransferFailed, RemoteException, InterruptedException {
+      RemoteFiles src = req.source().files();
+      RemoteFiles dst = req.destination().files();
+      FileStat source =
+          stat(src, req.source(), req.sourcePath())
+              .filter(FileStat::isFile)
+              .orElseThrow(
+                  () ->
+                      new TransferFailed(
+                          req.source().host() + ": " + req.sourcePath() + " is not a file"));
+      Optional<FileStat> dest = stat(dst, req.destination(), req.destPath());
+      String destDir = parent(req.destPath());
+      if (req.method() != TransferMethod.SHARED
+          && !stat(dst, req.destination(), destDir).map(FileStat::isDirectory).orElse(false)) {
+        throw new TransferFailed(
+            req.destination().host() + ": destination directory " + destDir + " does not exist");
+      }
+
+      if (req.method() == TransferMethod.SHARED) {
+        return shared(source, dest);
+      }
+      if (dest.isPresent() && dest.get().isFile() && dest.get().size() == source.size()) {
+        Future<HostDigest.Result> sourceNow =
+            submit(() -> HostDigest.whole(req.source(), req.sourcePath()));
+        HostDigest.Result have = HostDigest.whole(req.destination(), req.destPath());
+        String reference = reference(await(sourceNow));
+        if (have.sha256().isPresent() && have.sha256().get().equals(reference)) {
+          return outcome(
+              false,
+              "already transferred and verified (sha256 " + reference + ")",
+              source.size(),
+              reference,
+              0,
+              0,
+              true);
+        }
+      }
+
+      long offset = resumePoint(source);
+      long needed = source.size() - offset;
+      long free = freeSpace(dst);
+      if (free < needed) {
+        throw new TransferFailed(
+            String.format(
+                "%s: not enough free space for %s: %s needed, %s free",
+                req.destination().host(),
+                req.destPath(),
+                ProgressMeter.bytes(needed),
+                ProgressMeter.bytes(free)));
+      }
+
+      // The source host digests its own file while the copy runs, so the check costs no extra
+      // wall time. Started only now: nothing may touch the source before the refusals above.
+      String pidFile = "/tmp/baton-sha256-" + java.util.UUID.randomUUID() + ".pid";
+      Future<HostDigest.Result> sourceDigest =
+          submit(() -> HostDigest.wholeStoppable(req.source(), req.sourcePath(), pidFile));
+      boolean done = false;
+      try {
+        TransferOutcome o = copyAndVerify(source, offset, sourceDigest);
+        done = true;
+        return o;
+      } finally {
+        if (!done) {
+          stopQuietly(pidFile);
+        }
+      }
+    }
+
+    private void stopQuietly(String pidFile) {
+      try {
+        HostDigest.stop(req.source(), pidFile);
+      } catch (RemoteException e) {
+        // the source session is gone, and with it the command
+      }
+    }
+
+    private TransferOutcome copyAndVerify(
+        FileStat source, long offset, Future<HostDigest.Result> sourceDigest)
+        throws TransferFailed, RemoteException, InterruptedException {
+      ProgressMeter meter =
+          new ProgressMeter(
+              progress,
+              req.method().argName()
+                  + " "
+                  + req.source().host()
+                  + ":"
+                  + req.sourcePath()
+                  + " -> "
+                  + req.destination().host()
+                  + ":"
+                  + req.destPath(),
+              offset,
+              source.size());
+      Optional<String> streamed =
+          req.method() == TransferMethod.RELAY
+              ? Optional.of(relay(source, offset, meter))
+              : direct(source, offset, meter);
+
+      Verified v = verify(offset, streamed, await(sourceDigest));
+      try {
+        req.destination().files().rename(part, req.destPath());
+      } catch (IOException e) {
+        throw new TransferFailed(
+            req.destination().host() + ": renaming " + part + " into place failed: " + e, e);
+      }
+      String how = offset > 0 ? " (resumed at byte " + offset + ")" : "";
+      return outcome(
+          true,
+          "transferred "
+              + ProgressMeter.bytes(source.size())
+              + " by "
+              + req.method().argName()
+              + how
+              + ", verified sha256 "
+              + v.sha256(),
+          source.size(),
+          v.sha256(),
+          source.size() - offset,
+          offset,
+          v.sourceVerified());
+    }
+
+    private TransferOutcome shared(FileStat source, Optional<FileStat> dest)
+        throws TransferFailed, RemoteException, InterruptedException {
+      if (dest.isEmpty() || !dest.get().isFile()) {
+        throw new TransferFailed(
+            req.destination().host()
+                + ": "
+                + req.destPath()
+                + " is not visible on the destination; method shared needs a mount both hosts"
+                + " see");
+      }
+      if (dest.get().size() != source.size()) {
+        throw new TransferFailed(
+            String.format(
+                "shared mount mismatch: %s:%s has %d bytes, %s:%s has %d",
+                req.source().host(),
+                req.sourcePath(),
+                source.size(),
+                req.destination().host(),
+                req.destPath(),
+                dest.get().size()));
+      }
+      Future<HostDigest.Result> s = submit(() -> HostDigest.whole(req.source(), req.sourcePath()));
+      HostDigest.Result d = HostDigest.whole(req.destination(), req.destPath());
+      HostDigest.Result sr = await(s);
+      String ds = d.sha256().orElseThrow(() -> new TransferFailed(d.error()));
+      String ss = sr.sha256().orElseThrow(() -> new TransferFailed(sr.error()));
+      if (!ds.equals(ss)) {
+        throw new TransferFailed(
+            "shared mount mismatch: sha256 on "
+                + req.source().host()
+                + " is "
+                + ss
+                + ", on "
+                + req.destination().host()
+                + " is "
+                + ds);
+      }
+      checkExpected(ds);
+      return outcome(
+          false,
+          "shared mount: both hosts see the same file (sha256 " + ds + "), nothing copied",
+          source.size(),
+          ds,
+          0,
+          0,
+          true);
+    }
+
+    /** The digest the destination must match: the source host's, else expected_sha256. */
+    private String reference(HostDigest.Result sourceDigest) throws TransferFailed {
+      if (sourceDigest.sha256().isPresent()) {
+        checkExpected(sourceDigest.sha256().get());
+        return sourceDigest.sha256().get();
+      }
+      if (!sourceDigest.unavailable()) {
+        throw new TransferFailed(sourceDigest.error());
+      }
+      return req.expectedSha256();
+    }
+
+    private void checkExpected(String actual) throws TransferFailed {
+      if (req.expectedSha256() != null && !req.expectedSha256().equals(actual)) {
+        throw new TransferFailed(
+            req.source().host()
+                + ": "
+                + req.sourcePath()
+                + " has sha256 "
+                + actual
+                + ", not the expected "
+                + req.expectedSha256());
+      }
+    }
+
+    /**
+     * Continues an earlier attempt when {@code <dest>.part} holds a prefix of the source, proven by
+     * the same digest of that prefix on both hosts; otherwise starts afresh.
+     */
+    private long resumePoint(FileStat source)
+        throws TransferFailed, RemoteException, InterruptedException {
+      Optional<FileStat> p = stat(req.destination().files(), req.destination(), part);
+      if (p.isEmpty() || !p.get().isFile() || p.get().size() == 0) {
+        return 0;
+      }
+      long n = p.get().size();
+      if (n > source.size()) {
+        return 0;
+      }
+      Future<HostDigest.Result> s =
+          submit(() -> HostDigest.prefix(req.source(), req.sourcePath(), n));
+      HostDigest.Result d = HostDigest.prefix(req.destination(), part, n);
+      HostDigest.Result sr = await(s);
+      if (d.sha256().isPresent() && d.sha256().equals(sr.sha256())) {
+        return n;
+      }
+      return 0;
+    }
+
+    private String relay(FileStat source, long offset, ProgressMeter meter)
+        throws TransferFailed, RemoteException, InterruptedException {
+      try {
+        RelayCopy.Copied c =
+            RelayCopy.copy(
+                req.source().files(),
+                req.sourcePath(),
+                req.destination().files(),
+                part,
+                offset,
+                source.size() - offset,
+                source.mode() & 0777,
+                meter);
+        return c.sha256OfBytes();
+      } catch (IOException e) {
+        if (e.getCause() instanceof RemoteException re) {
+          throw re;
+        }
+        throw new TransferFailed(
+            "relay "
+                + req.source().host()
+                + ":"
+                + req.sourcePath()
+                + " -> "
+                + req.destination().host()
+                + ":"
+                + part
+                + " failed: "
+                + e.getMessage()
+                + " ("
+                + part
+                + " kept for resume)",
+            e);
+      }
+    }
+
+    private Optional<String> direct(FileStat source, long offset, ProgressMeter meter)
+        throws TransferFailed, RemoteException, InterruptedException {
+      DirectPush.push(req, part, offset, source.size(), meter, pool);
+      return Optional.empty();
+    }
+
+    private record Verified(String sha256, boolean sourceVerified) {}
+
+    /**
+     * Proves the .part equals the source: the destination host digests what it wrote; that must
+     * equal the digest of the streamed bytes (relay) and the source host's digest of its file. On
+     * any mismatch the .part is removed and nothing is renamed.
+     */
+    private Verified verify(long offset, Optional<String> streamed, HostDigest.Result sourceDigest)
+        throws TransferFailed, RemoteException {
+      if (sourceDigest.sha256().isEmpty() && !sourceDigest.unavailable()) {
+        throw new TransferFailed(sourceDigest.error());
+      }
+      HostDigest.Result whole = HostDigest.whole(req.destination(), part);
+      String destSha = whole.sha256().orElseThrow(() -> new TransferFailed(whole.error()));
+      if (streamed.isPresent()) {
+        HostDigest.Result copied =
+            offset == 0 ? whole : HostDigest.suffix(req.destination(), part, offset);
+        String copiedSha = copied.sha256().orElseThrow(() -> new TransferFailed(copied.error()));
+        if (!copiedSha.equals(streamed.get())) {
+          throw corrupt(
+              "the bytes written (sha256 "
+                  + copiedSha
+                  + ") differ from the bytes read (sha256 "
+                  + streamed.get()
+                  + ")");
+        }
+      }
+      if (sourceDigest.sha256().isPresent() && !sourceDigest.sha256().get().equals(destSha)) {
+        throw corrupt(
+            "sha256 on "
+                + req.destination().host()
+                + " is "
+                + destSha
+                + ", on "
+                + req.source().host()
+                + " "
+                + sourceDigest.sha256().get());
+      }
+      if (req.expectedSha256() != null && !req.expectedSha256().equals(destSha)) {
+        throw corrupt("sha256 is " + destSha + ", expected " + req.expectedSha256());
+      }
+      if (sourceDigest.sha256().isEmpty() && streamed.isEmpty() && req.expectedSha256() == null) {
+        throw corrupt(
+            "cannot verify: "
+                + sourceDigest.error()
+                + " and no expected_sha256 was given (direct transfers need one of them)");
+      }
+      return new Verified(destSha, sourceDigest.sha256().isPresent());
+    }
+
+    private TransferFailed corrupt(String why) {
+      String removed;
+      try {
+        req.destination().files().delete(part);
+        removed = part + " removed";
+      } catch (IOException e) {
+        removed = "could not remove " + part + ": " + e.getMessage();
+      } catch (RemoteException e) {
+        removed = "could not remove " + part + ": " + e.getMessage();
+      }
+      return new TransferFailed(
+          req.destination().host()
+              + ": "
+              + req.destPath()
+              + " failed verification, not renamed into place: "
+              + why
+              + "; "
+              + removed);
+    }
+
+    private long freeSpace(RemoteFiles dst) throws TransferFailed, RemoteException {
+      String dir = parent(req.destPath());
+      try {
+        return dst.freeSpace(dir);
+      } catch (IOException e) {
+        rethrowLost(e);
+        throw new TransferFailed(
+            req.destination().host() + ": cannot read free space of " + dir + ": " + e, e);
+      }
+    }
+
+    private TransferOutcome outcome(
+        boolean changed,
+        String msg,
+        long size,
+        String sha,
+        long sent,
+        long offset,
+        boolean sourceVerified) {
+      return new TransferOutcome(
+          changed,
+          msg,
+          size,
+          sha,
+          sent,
+          offset,
+          Duration.ofNanos(System.nanoTime() - started),
+          req.method(),
+          sourceVerified);
+    }
+
+    private <T> Future<T> submit(Callable<T> c) {
+      return pool.submit(c);
+    }
+  }
+
+  static Optional<FileStat> stat(RemoteFiles files, Remote host, String path)
+      throws TransferFailed, RemoteException {
+    try {
+      return files.stat(path);
+    } catch (IOException e) {
+      rethrowLost(e);
+      throw new TransferFailed(host.host() + ": cannot stat " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  static void rethrowLost(IOException e) throws RemoteException {
+    if (e.getCause() instanceof RemoteException re) {
+      throw re;
+    }
+  }
+
+  static <T> T await(Future<T> f) throws RemoteException, InterruptedException, TransferFailed {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RemoteException re) {
+        throw re;
+      }
+      if (c instanceof TransferFailed tf) {
+        throw tf;
+      }
+      throw new TransferFailed(String.valueOf(c), c);
+    }
+  }
+
+  static String parent(String path) {
+    int i = path.lastIndexOf('/');
+    return i <= 0 ? "/" : path.substring(0, i);
+  }
+}

@@ -1,0 +1,387 @@
+package dev.baton.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.testing.Baton;
+import dev.baton.testing.TestHosts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code baton play} end to end: baton runs as its own process against in-process SSH servers (real
+ * TCP, real SSH, real shell commands in per-host homes), and the tests check what an operator
+ * would: files on the hosts, exit codes, the recap, the journal.
+ */
+class PlayTest {
+  @RegisterExtension final TestHosts hosts = TestHosts.withHosts(3);
+  @TempDir Path work;
+  Map<String, String> env;
+
+  @BeforeEach
+  void setUp() {
+    env = Map.of("BATON_HOME", work.resolve("home").toString());
+  }
+
+  private Path inventory(String extra) throws IOException {
+    StringBuilder b = new StringBuilder("[web]\n");
+    for (int i = 0; i < 2; i++) {
+      b.append(line("h" + (i + 1), i)).append('\n');
+    }
+    b.append("[db]\n").append(line("h3", 2)).append('\n');
+    b.append(extra);
+    b.append("\n[all:vars]\nansible_user=").append(hosts.user());
+    b.append("\nansible_ssh_private_key_file=").append(hosts.clientKey());
+    b.append("\nbaton_known_hosts_file=").append(hosts.knownHosts()).append('\n');
+    Path inv = work.resolve("hosts.ini");
+    Files.writeString(inv, b.toString());
+    return inv;
+  }
+
+  private String line(String name, int i) {
+    return name
+        + " ansible_host="
+        + hosts.address(i)
+        + " ansible_port="
+        + hosts.port(i)
+        + " home="
+        + hosts.home(i);
+  }
+
+  private Path playbook(String yaml) throws IOException {
+    Path p = work.resolve("site.yml");
+    Files.writeString(p, yaml);
+    return p;
+  }
+
+  private Baton.Result play(Path inv, Path book, String... more) throws IOException {
+    String[] args = new String[4 + more.length];
+    args[0] = "play";
+    args[1] = "-i";
+    args[2] = inv.toString();
+    args[3] = book.toString();
+    System.arraycopy(more, 0, args, 4, more.length);
+    return Baton.run(work, env, args);
+  }
+
+  @Test
+  void multiPlayPlaybookRunsOverSeveralHostsInOrder() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - name: write a marker everywhere
+              hosts: all
+              tasks:
+                - name: marker
+                  shell: echo "{{ inventory_hostname }} in {{ group_names | join(',') }}" > marker.txt
+                - name: read it back
+                  command: cat marker.txt
+                  register: marker
+                - name: it says who we are
+                  assert:
+                    that: inventory_hostname in marker.stdout
+            - name: only the web servers
+              hosts: web
+              tasks:
+                - name: second marker
+                  copy:
+                    content: "web {{ inventory_hostname }}\\n"
+                    dest: "{{ home }}/web.txt"
+                - name: again, nothing to change
+                  copy:
+                    content: "web {{ inventory_hostname }}\\n"
+                    dest: "{{ home }}/web.txt"
+            """);
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(Files.readString(hosts.home(0).resolve("marker.txt"))).isEqualTo("h1 in web\n");
+    assertThat(Files.readString(hosts.home(2).resolve("marker.txt"))).isEqualTo("h3 in db\n");
+    assertThat(Files.readString(hosts.home(1).resolve("web.txt"))).isEqualTo("web h2\n");
+    assertThat(hosts.home(2).resolve("web.txt")).doesNotExist();
+    assertThat(r.stdout())
+        .contains("PLAY [write a marker everywhere]", "TASK [marker]", "PLAY RECAP");
+    assertThat(r.stdout()).containsPattern("h1 +: ok=5 +changed=3 +unreachable=0 +failed=0");
+    assertThat(r.stdout()).containsPattern("h3 +: ok=3 +changed=2 +unreachable=0 +failed=0");
+    String journal = Files.readString(journalOf(r));
+    assertThat(journal).contains("\"event\":\"run_finished\"", "\"exit_code\":0");
+  }
+
+  private static Path journalOf(Baton.Result r) {
+    var m = java.util.regex.Pattern.compile("journal (\\S+)").matcher(r.stdout());
+    assertThat(m.find()).as(r.stdout()).isTrue();
+    return Path.of(m.group(1));
+  }
+
+  @Test
+  void unreachableHostIsReportedWhileTheOthersFinish() throws IOException {
+    int closed;
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      closed = s.getLocalPort();
+    }
+    Path inv =
+        inventory(
+            "[web]\nghost ansible_host=127.0.0.1 ansible_port=" + closed + " home=/nonexistent\n");
+    Path book =
+        playbook(
+            """
+            - hosts: all
+              tasks:
+                - name: marker
+                  shell: echo done > marker.txt
+            """);
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+    assertThat(r.stdout()).contains("fatal: [ghost]: UNREACHABLE!");
+    assertThat(r.stdout()).containsPattern("ghost +: ok=0 +changed=0 +unreachable=1");
+    for (int i = 0; i < 3; i++) {
+      assertThat(hosts.home(i).resolve("marker.txt")).hasContent("done");
+    }
+  }
+
+  @Test
+  void wrongHostKeyIsRefusedAndNothingRunsThere() throws IOException {
+    Path inv = inventory("");
+    // Give h1's address the key of h2: exactly what a man in the middle would present.
+    String kh = Files.readString(hosts.knownHosts());
+    String h1 = "[" + hosts.address(0) + "]:" + hosts.port(0);
+    String h2 = "[" + hosts.address(1) + "]:" + hosts.port(1);
+    StringBuilder forged = new StringBuilder();
+    for (String l : kh.split("\n")) {
+      if (l.startsWith(h2 + " ")) {
+        forged.append(l).append('\n').append(h1).append(l.substring(h2.length())).append('\n');
+      } else if (!l.startsWith(h1 + " ")) {
+        forged.append(l).append('\n');
+      }
+    }
+    Files.writeString(hosts.knownHosts(), forged.toString());
+    Path book =
+        playbook(
+            """
+            - hosts: all
+              tasks:
+                - name: marker
+                  shell: echo done > marker.txt
+            """);
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+    assertThat(r.stdout()).contains("fatal: [h1]: UNREACHABLE!").containsIgnoringCase("host key");
+    assertThat(hosts.home(0).resolve("marker.txt")).doesNotExist();
+    assertThat(hosts.home(1).resolve("marker.txt")).hasContent("done");
+  }
+
+  @Test
+  void commandKilledMidRunIsConnectionLostNotSuccess() throws Exception {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              tasks:
+                - name: long
+                  shell: touch started && sleep 30 && touch finished
+            """);
+    Process p = Baton.start(work, env, "play", "-i", inv.toString(), book.toString());
+    Path started = hosts.home(0).resolve("started");
+    for (int i = 0; i < 300 && !Files.exists(started); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(started).exists();
+    hosts.host(0).dropConnections();
+    Baton.Result r = Baton.await(p, 60);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+    assertThat(r.stdout())
+        .contains("fatal: [h1]: UNREACHABLE!")
+        .containsIgnoringCase("connection lost");
+    assertThat(hosts.home(0).resolve("finished")).doesNotExist();
+  }
+
+  @Test
+  void noLogValuesAppearNeitherOnTheConsoleNorInTheJournal() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              tasks:
+                - name: use the secret
+                  shell: echo "token={{ db_password }}" > secret.txt; echo "{{ db_password }}"
+                  no_log: true
+                - name: a failure that would print it
+                  shell: echo "{{ db_password }}" >&2; exit 3
+                  no_log: true
+                  ignore_errors: true
+            """);
+    Baton.Result r =
+        play(
+            inv,
+            book,
+            "-e",
+            "db_password=Sup3rS3cretValue",
+            "--junit",
+            work.resolve("junit.xml").toString());
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(hosts.home(0).resolve("secret.txt")).hasContent("token=Sup3rS3cretValue");
+    assertThat(r.all()).doesNotContain("Sup3rS3cretValue").contains("no_log");
+    assertThat(Files.readString(journalOf(r))).doesNotContain("Sup3rS3cretValue");
+    assertThat(Files.readString(work.resolve("junit.xml"), StandardCharsets.UTF_8))
+        .doesNotContain("Sup3rS3cretValue")
+        .contains("<testcase");
+  }
+
+  @Test
+  void checkModeChangesNothing() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: web
+              tasks:
+                - name: would write
+                  copy:
+                    content: "x"
+                    dest: "{{ home }}/checked.txt"
+            """);
+    Baton.Result r = play(inv, book, "--check");
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(r.stdout()).contains("changed: [h1]");
+    assertThat(hosts.home(0).resolve("checked.txt")).doesNotExist();
+  }
+
+  @Test
+  void limitTagsAndSerialSelectHostsAndTasks() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: all
+              serial: 1
+              tasks:
+                - name: tagged
+                  shell: echo {{ inventory_hostname }} >> ../order.txt
+                  tags: [mark]
+                - name: untagged
+                  shell: touch untagged
+            """);
+    Files.deleteIfExists(hosts.home(0).getParent().resolve("order.txt"));
+    Baton.Result r = play(inv, book, "--limit", "web:!h2", "--tags", "mark");
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(r.stdout()).contains("ok=1").doesNotContain("[h2]").doesNotContain("[h3]");
+    assertThat(hosts.home(0).resolve("untagged")).doesNotExist();
+  }
+
+  @Test
+  void blockRescueAlwaysAndRetries() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              tasks:
+                - block:
+                    - name: fails
+                      command: /bin/false
+                  rescue:
+                    - name: rescued
+                      shell: touch rescued
+                  always:
+                    - name: always
+                      shell: touch always
+                - name: counts up until three
+                  shell: echo x >> tries; wc -l < tries
+                  register: tries
+                  until: tries.stdout | int >= 3
+                  retries: 5
+                  delay: 0
+            """);
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(hosts.home(0).resolve("rescued")).exists();
+    assertThat(hosts.home(0).resolve("always")).exists();
+    assertThat(Files.readAllLines(hosts.home(0).resolve("tries"))).hasSize(3);
+    assertThat(r.stdout()).containsPattern("h1 +: .*failed=0 +skipped=0 +rescued=1");
+  }
+
+  @Test
+  void badInputIsOneLineWithFileLineColumnAndNothingRuns() throws IOException {
+    Path inv = inventory("");
+    String[][] cases = {
+      {
+        "- hosts: all\n  tasks:\n    - name: x\n      shell: touch ran\n      colour: red\n",
+        "5:7",
+        "colour"
+      },
+      {"- hosts: all\n  tasks:\n    - name: x\n      shel: touch ran\n", "4:7", "shel"},
+      {
+        "- hosts: all\n  tasks:\n    - name: x\n      shell: touch ran\n      retries: many\n",
+        "5:16",
+        "retries"
+      },
+      {"- hosts: all\n  hosts: web\n  tasks: []\n", "2:3", "hosts"},
+      {"- hosts: all\n  tasks:\n    - name: [unclosed\n", "4:1", "malformed YAML"},
+    };
+    for (String[] c : cases) {
+      Path book = playbook(c[0]);
+      Baton.Result r = play(inv, book);
+      assertThat(r.exitCode()).as(c[0] + r.all()).isEqualTo(4);
+      assertThat(r.stderr()).as(c[0]).contains("site.yml:" + c[1]).contains(c[2]);
+      assertThat(r.stdout()).doesNotContain("PLAY [");
+    }
+    assertThat(hosts.home(0).resolve("ran")).doesNotExist();
+  }
+
+  @Test
+  void undefinedVariableFailsTheTaskNamingFileLineColumn() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              tasks:
+                - name: uses an undefined variable
+                  shell: touch "{{ no_such_var }}"
+            """);
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+    assertThat(r.stdout()).contains("site.yml:4:").contains("no_such_var");
+  }
+
+  @Test
+  void syntaxCheckListHostsAndListTasksTouchNoHost() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - name: p
+              hosts: web
+              tasks:
+                - name: first
+                  shell: touch ran
+                  tags: [a]
+            """);
+    Baton.Result syntax = play(inv, book, "--syntax-check");
+    Baton.Result listHosts = play(inv, book, "--list-hosts");
+    Baton.Result listTasks = play(inv, book, "--list-tasks");
+
+    assertThat(syntax.exitCode()).isEqualTo(0);
+    assertThat(syntax.stdout()).contains("playbook: ");
+    assertThat(listHosts.stdout()).contains("hosts (2):", "h1", "h2").doesNotContain("h3");
+    assertThat(listTasks.stdout()).contains("first", "TAGS: [a]");
+    assertThat(hosts.home(0).resolve("ran")).doesNotExist();
+  }
+}

@@ -1,0 +1,363 @@
+package dev.baton.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.testing.Baton;
+import dev.baton.testing.DelayRelay;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults injected into the seed playbook on real OpenSSH machines: links that go down, sshd killed,
+ * the runner killed, a full disk, a slow link, a changed host key, a second operator.
+ *
+ * <p>Two site pairs shared by the tests (seeding is the expensive part): pair 1 has a 24 MiB source
+ * and baton reaches its primary through a {@link DelayRelay} (a slow link, so a transfer lasts long
+ * enough to be hit); pair 2 is small and direct. Every test ends with its pair failed back
+ * (asserting roles), which is again a state a failback starts from, so tests do not depend on each
+ * other's order.
+ */
+class FaultsE2eTest {
+  static final Path SEED = SeedE2eTest.SEED;
+  static final Duration LIMIT = Duration.ofMinutes(3);
+
+  static SiteLab lab;
+  static DelayRelay relay;
+  final List<RunningBaton> running = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws IOException {
+    lab = SiteLab.start(24L << 20, 4L << 20);
+    lab.hosts().assumeIsolated();
+    SiteLab.Site slow = lab.site(1, "primary");
+    relay =
+        DelayRelay.start(
+            new InetSocketAddress(slow.host().address(), slow.host().port()),
+            Duration.ofMillis(20));
+    lab.reachVia(slow, relay.address());
+    // A dead link is noticed within ~8 s (4 keepalives); a host that does not answer is given up
+    // on after 3 attempts of 3 s: the "retry budget".
+    lab.allVars("baton_ssh_keepalive=2\nansible_timeout=3\n");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (relay != null) {
+      relay.close();
+    }
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  @AfterEach
+  void killLeftovers() throws IOException {
+    running.forEach(RunningBaton::close);
+    for (SiteLab.Site s : lab.sites()) {
+      lab.hosts().linkUp(s.host());
+      lab.faults(s, null);
+    }
+  }
+
+  private RunningBaton failback(int pair) throws IOException {
+    RunningBaton b =
+        new RunningBaton(
+            lab.startBaton(
+                "play",
+                "-i",
+                lab.inventory().toString(),
+                "--limit",
+                lab.site(pair, "primary").name(),
+                SEED.toString()));
+    running.add(b);
+    return b;
+  }
+
+  private Baton.Result resume(String run) throws IOException {
+    return lab.baton("resume", run);
+  }
+
+  private String newestRun() throws IOException {
+    List<String> ids = lab.runIds();
+    assertThat(ids).isNotEmpty();
+    return ids.get(ids.size() - 1);
+  }
+
+  /** What a user checks after a failback: roles, the restored records, the backup on both sides. */
+  private void assertFailedBack(int pair, String sourceDigest, String run) {
+    SiteLab.Site primary = lab.site(pair, "primary");
+    SiteLab.Site secondary = lab.site(pair, "secondary");
+    assertThat(lab.role(secondary)).isEqualTo("source");
+    assertThat(lab.role(primary)).isEqualTo("target");
+    // The source keeps serving (and may take writes) but nobody writes in these tests.
+    assertThat(lab.digest(primary, primary.db())).isEqualTo(sourceDigest);
+    String backup = SiteLab.DB_NAME + "-" + run + ".bck";
+    assertThat(lab.sha256(primary, primary.backupDir() + "/" + backup))
+        .isEqualTo(lab.sha256(secondary, secondary.backupDir() + "/" + backup));
+    assertThat(lab.files(primary, primary.backupDir())).noneMatch(f -> f.endsWith(".part"));
+  }
+
+  private String sourceDigest(int pair) {
+    SiteLab.Site secondary = lab.site(pair, "secondary");
+    return lab.digest(secondary, secondary.db());
+  }
+
+  /** Also the slow-link case: the resumed run completes through the DelayRelay. */
+  @Test
+  void linkDownMidTransferThenUpResumesFromWhatArrived() throws Exception {
+    SiteLab.Site primary = lab.site(1, "primary");
+    String digest = sourceDigest(1);
+    RunningBaton b = failback(1);
+    b.awaitOutput("TASK [Move the backup to the primary]", LIMIT);
+    String run = newestRun();
+    Path part =
+        primary.local(primary.backupDir()).resolve(SiteLab.DB_NAME + "-" + run + ".bck.part");
+    awaitSize(part, 4L << 20);
+    lab.hosts().linkDown(primary.host());
+    Baton.Result first = b.await(LIMIT);
+    lab.hosts().linkUp(primary.host());
+    long arrived = Files.size(part);
+
+    assertThat(first.exitCode()).as(first.all()).isEqualTo(3);
+    assertThat(first.stdout()).contains("fatal: [" + primary.name() + "]: UNREACHABLE!");
+    assertThat(arrived).isPositive();
+    Baton.Result second = resume(run);
+    assertThat(second.exitCode()).as(second.all()).isZero();
+    // The resumed transfer continued from the bytes already on the primary.
+    assertThat(Files.readString(SiteLab.journalOf(second))).contains("\"resumed_from\":");
+    assertThat(Files.readString(SiteLab.journalOf(second))).doesNotContain("\"resumed_from\":0,");
+    assertFailedBack(1, digest, run);
+  }
+
+  @Test
+  void runnerKilledDuringTheTransferResumes() throws Exception {
+    SiteLab.Site primary = lab.site(1, "primary");
+    String digest = sourceDigest(1);
+    RunningBaton b = failback(1);
+    b.awaitOutput("TASK [Move the backup to the primary]", LIMIT);
+    String run = newestRun();
+    awaitSize(
+        primary.local(primary.backupDir()).resolve(SiteLab.DB_NAME + "-" + run + ".bck.part"),
+        1L << 20);
+    b.kill();
+
+    Baton.Result r = resume(run);
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertFailedBack(1, digest, run);
+  }
+
+  @Test
+  void linkDownLongerThanTheRetryBudgetFailsCleanlyAndResumesLater() throws Exception {
+    SiteLab.Site primary = lab.site(2, "primary");
+    String digest = sourceDigest(2);
+    String oldPrimary = lab.digest(primary, primary.db());
+    // A slow backup: the primary's link goes down while the secondary works, and stays down.
+    lab.faults(lab.site(2, "secondary"), "BATON_SIM_FAULT_BACKUP_RATE=1000000\n");
+    RunningBaton b = failback(2);
+    b.awaitOutput("TASK [Online backup of the secondary database]", LIMIT);
+    String run = newestRun();
+    lab.hosts().linkDown(primary.host());
+    Baton.Result first = b.await(LIMIT);
+    lab.hosts().linkUp(primary.host());
+
+    assertThat(first.exitCode()).as(first.all()).isEqualTo(3);
+    assertThat(first.stdout())
+        .contains("fatal: [" + primary.name() + "]: UNREACHABLE!")
+        .containsPattern(primary.name() + " +: .*unreachable=1 +failed=0");
+    // Nothing changed on the primary: its old database is still there, as it was.
+    assertThat(lab.role(primary)).isEqualTo(oldPrimary.isEmpty() ? "" : lab.role(primary));
+    assertThat(lab.digest(primary, primary.db())).isEqualTo(oldPrimary);
+    lab.faults(lab.site(2, "secondary"), null);
+    Baton.Result second = resume(run);
+    assertThat(second.exitCode()).as(second.all()).isZero();
+    assertFailedBack(2, digest, run);
+  }
+
+  @Test
+  void sshdKilledMidRestoreResumes() throws Exception {
+    SiteLab.Site primary = lab.site(2, "primary");
+    String digest = sourceDigest(2);
+    lab.faults(primary, "BATON_SIM_FAULT_RESTORE_RATE=1000000\n");
+    RunningBaton b = failback(2);
+    b.awaitOutput("TASK [Preserve the old primary database", LIMIT);
+    String run = newestRun();
+    Thread.sleep(1500);
+    lab.hosts().killSshd(primary.host());
+    Baton.Result first;
+    try {
+      first = b.await(LIMIT);
+    } finally {
+      lab.startSshd(primary);
+    }
+
+    assertThat(first.exitCode()).as(first.all()).isEqualTo(3);
+    assertThat(first.stdout()).contains("fatal: [" + primary.name() + "]: UNREACHABLE!");
+    lab.faults(primary, null);
+    Baton.Result second = resume(run);
+    assertThat(second.exitCode()).as(second.all()).isZero();
+    assertFailedBack(2, digest, run);
+  }
+
+  @Test
+  void runnerKilledDuringTheBackupResumes() throws Exception {
+    String digest = sourceDigest(2);
+    lab.faults(lab.site(2, "secondary"), "BATON_SIM_FAULT_BACKUP_RATE=1000000\n");
+    RunningBaton b = failback(2);
+    b.awaitOutput("TASK [Online backup of the secondary database]", LIMIT);
+    String run = newestRun();
+    Thread.sleep(1000);
+    b.kill();
+    lab.faults(lab.site(2, "secondary"), null);
+
+    Baton.Result r = resume(run);
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertFailedBack(2, digest, run);
+  }
+
+  @Test
+  void runnerKilledAfterTheRestoreResumes() throws Exception {
+    String digest = sourceDigest(2);
+    RunningBaton b = failback(2);
+    b.awaitOutput("TASK [Read the roles again]", LIMIT);
+    String run = newestRun();
+    b.kill();
+
+    Baton.Result r = resume(run);
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(r.stdout()).contains("Roles");
+    assertFailedBack(2, digest, run);
+  }
+
+  @Test
+  void fullDiskOnThePrimaryIsDetectedAndTheOldDatabaseStaysIntact() throws Exception {
+    SiteLab.Site primary = lab.site(2, "primary");
+    String oldDigest = lab.digest(primary, primary.db());
+    String oldRole = lab.role(primary);
+    List<String> oldFiles = lab.files(primary, primary.dbDir());
+    mountTmpfs(primary, primary.backupDir(), "1m");
+    Baton.Result r;
+    try {
+      r = failback(2).await(LIMIT);
+    } finally {
+      unmount(primary, primary.backupDir());
+    }
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+    assertThat(r.stdout())
+        .contains("fatal: [" + primary.name() + "]: FAILED!")
+        .containsIgnoringCase("space");
+    assertThat(lab.role(primary)).isEqualTo(oldRole);
+    assertThat(lab.digest(primary, primary.db())).isEqualTo(oldDigest);
+    assertThat(lab.files(primary, primary.dbDir())).isEqualTo(oldFiles);
+    String run = SiteLab.runIdOf(r);
+    Baton.Result second = resume(run);
+    assertThat(second.exitCode()).as(second.all()).isZero();
+    assertFailedBack(2, sourceDigest(2), run);
+  }
+
+  @Test
+  void secondOperatorIsRefusedByTheRunLockWhileTheFirstSucceeds() throws Exception {
+    String digest = sourceDigest(2);
+    lab.faults(lab.site(2, "secondary"), "BATON_SIM_FAULT_BACKUP_RATE=1000000\n");
+    RunningBaton first = failback(2);
+    first.awaitOutput("TASK [Online backup of the secondary database]", LIMIT);
+    String run = newestRun();
+    Baton.Result second = failback(2).await(LIMIT);
+
+    assertThat(second.exitCode()).as(second.all()).isEqualTo(6);
+    assertThat(second.stdout()).contains("locked by another run").contains(run);
+    Baton.Result done = first.await(LIMIT);
+    assertThat(done.exitCode()).as(done.all()).isZero();
+    assertFailedBack(2, digest, run);
+  }
+
+  @Test
+  void hostKeyChangedBetweenRunsIsRefusedWithNothingDone() throws Exception {
+    SiteLab.Site primary = lab.site(2, "primary");
+    String oldDigest = lab.digest(primary, primary.db());
+    List<String> backups = lab.files(primary, primary.backupDir());
+    Path etc = lab.hosts().root().resolve(primary.host().name()).resolve("etc");
+    Path key = etc.resolve("ssh_host_ed25519_key");
+    Path saved = Files.createDirectories(lab.work().resolve("saved-host-key"));
+    Files.copy(key, saved.resolve("key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        etc.resolve("ssh_host_ed25519_key.pub"),
+        saved.resolve("key.pub"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    // The machine was reinstalled (or someone sits in between): same address, another key.
+    lab.hosts().killSshd(primary.host());
+    Baton.Result plain;
+    Baton.Result accepting;
+    try {
+      Files.delete(key);
+      Files.delete(etc.resolve("ssh_host_ed25519_key.pub"));
+      Process keygen =
+          new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
+              .redirectErrorStream(true)
+              .start();
+      assertThat(keygen.waitFor()).isZero();
+      // Not lab.startSshd: its own ssh (strict, like baton) would refuse the new key too.
+      lab.hosts().startSshd(primary.host());
+      plain = failback(2).await(LIMIT);
+      accepting =
+          lab.baton(
+              "play",
+              "-i",
+              lab.inventory().toString(),
+              "--limit",
+              primary.name(),
+              "--accept-new-host-keys",
+              SEED.toString());
+    } finally {
+      lab.hosts().killSshd(primary.host());
+      Files.copy(saved.resolve("key"), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          saved.resolve("key.pub"),
+          etc.resolve("ssh_host_ed25519_key.pub"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      lab.startSshd(primary);
+    }
+
+    for (Baton.Result r : List.of(plain, accepting)) {
+      assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+      assertThat(r.stdout())
+          .contains("fatal: [" + primary.name() + "]: UNREACHABLE!")
+          .containsIgnoringCase("host key");
+    }
+    // Nothing ran there: no lock taken, no backup moved, the database as it was.
+    assertThat(lab.files(primary, primary.backupDir())).isEqualTo(backups);
+    assertThat(lab.files(primary, primary.host().dataPath() + "/locks")).isEmpty();
+    assertThat(lab.digest(primary, primary.db())).isEqualTo(oldDigest);
+  }
+
+  private static void awaitSize(Path file, long bytes) throws InterruptedException, IOException {
+    long deadline = System.nanoTime() + LIMIT.toNanos();
+    while (!Files.exists(file) || Files.size(file) < bytes) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(file + " did not reach " + bytes + " bytes");
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private static void mountTmpfs(SiteLab.Site s, String dir, String size) {
+    var r =
+        lab.hosts()
+            .runOn(s.host(), "mount -t tmpfs -o size=" + size + " baton-e2e-full '" + dir + "'");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+  }
+
+  private static void unmount(SiteLab.Site s, String dir) {
+    var r = lab.hosts().runOn(s.host(), "umount '" + dir + "'");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+  }
+}

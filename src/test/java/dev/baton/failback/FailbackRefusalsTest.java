@@ -1,0 +1,288 @@
+package dev.baton.failback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.lab.EmbeddedLab;
+import dev.baton.lab.EmbeddedLab.LabHost;
+import dev.baton.testing.Baton;
+import dev.baton.testing.Requirements;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The failback's refusals, each on the embedded lab through the real playbook: baton stops the pair
+ * before its first change, says why, and leaves every host as it was (the primary's db files, its
+ * backup directory, no backup taken on the secondary, roles unchanged). Ends with two operators
+ * racing for one pair, which also completes the failback.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailbackRefusalsTest {
+  @TempDir static Path dir;
+  static EmbeddedLab lab;
+  static Failback fb;
+  static LabHost primary;
+  static LabHost secondary;
+
+  @BeforeAll
+  static void startLab() throws IOException {
+    lab = Failback.startLab(dir.resolve("lab"), 1, 2L << 20);
+    fb = new Failback(lab, dir);
+    primary = lab.host("primary");
+    secondary = lab.host("secondary");
+  }
+
+  @AfterAll
+  static void stopLab() {
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  /** What must be exactly as it was after a refusal. */
+  private record Before(
+      Map<String, String> primaryFiles, String secondaryDigest, String primaryDigest) {}
+
+  private Before before() throws IOException {
+    assertThat(Failback.files(secondary, "backups")).isEmpty();
+    return new Before(
+        Failback.files(primary, "db", "backups", "preserved"),
+        fb.digest(secondary),
+        fb.digest(primary));
+  }
+
+  private void assertNothingChanged(Before b, Baton.Result r) throws IOException {
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+    assertThat(r.stdout()).containsPattern("primary +: .*failed=1");
+    assertThat(Failback.files(primary, "db", "backups", "preserved"))
+        .as("the primary's db, backup and preserve directories")
+        .isEqualTo(b.primaryFiles());
+    assertThat(Failback.files(secondary, "backups")).as("no backup taken").isEmpty();
+    assertThat(fb.role(primary)).isEqualTo("source");
+    assertThat(fb.role(secondary)).isEqualTo("source");
+    assertThat(fb.digest(secondary)).isEqualTo(b.secondaryDigest());
+    assertThat(fb.digest(primary)).isEqualTo(b.primaryDigest());
+    Path journal = Failback.journalOf(r);
+    assertThat(Failback.results(journal, "primary", "Online backup")).isEmpty();
+    assertThat(Failback.result(journal, "primary", "Unlock").path("status").asText())
+        .isEqualTo("changed");
+    assertThat(dir.resolve("lab/hosts/primary/locks/failback-primary.lock")).doesNotExist();
+  }
+
+  @Test
+  @Order(1)
+  void secondaryWhoseDbIsNotServedIsRefused() throws IOException {
+    lab.run(secondary, "proshut", EmbeddedLab.DB_NAME, "-by");
+    try {
+      Before b = before();
+      Baton.Result r = fb.play();
+      assertThat(r.stdout())
+          .contains("secondary: " + secondary.db() + " is not a served replication source")
+          .contains("not served, replication source");
+      assertNothingChanged(b, r);
+      assertThat(fb.served(secondary)).isFalse();
+    } finally {
+      serveSecondary();
+    }
+  }
+
+  @Test
+  @Order(2)
+  void secondaryDbThatIsNoReplicationSourceIsRefused() throws IOException {
+    lab.run(secondary, "prodb", "plain");
+    lab.run(secondary, "oesim", "load", "plain", "--bytes", "65536");
+    lab.run(secondary, "proserve", "plain", "-S", Integer.toString(freePort(secondary)));
+    try {
+      Before b = before();
+      Path plain = secondary.dbDir().resolve("plain");
+      Baton.Result r = fb.play("-e", "secondary_db=" + plain);
+      assertThat(r.stdout())
+          .contains(plain + " is not a served replication source")
+          .contains("served, replication none");
+      assertNothingChanged(b, r);
+    } finally {
+      lab.run(secondary, "proshut", "plain", "-by");
+    }
+  }
+
+  @Test
+  @Order(3)
+  void servedPrimaryIsRefusedAsSplitBrain() throws IOException {
+    lab.run(primary, "proserve", EmbeddedLab.DB_NAME, "-S", Integer.toString(primary.dbPort()));
+    try {
+      Before b = before();
+      Baton.Result r = fb.play();
+      assertThat(r.stdout())
+          .contains("primary: " + primary.db() + " is in use")
+          .contains("shut it down first; nothing was changed");
+      assertNothingChanged(b, r);
+      assertThat(fb.served(primary)).isTrue();
+    } finally {
+      lab.run(primary, "proshut", EmbeddedLab.DB_NAME, "-by");
+    }
+  }
+
+  @Test
+  @Order(4)
+  void primaryWithoutRoomForTheBackupIsRefusedBeforeTheBackup() throws Exception {
+    boolean root = "root".equals(System.getProperty("user.name"));
+    Requirements.check(root, "root", "mounts a 1 MiB tmpfs as the primary's backup_dir");
+    Path backups = primary.dir().resolve("backups");
+    Process mount =
+        new ProcessBuilder(
+                "mount", "-t", "tmpfs", "-o", "size=1m", "baton-test", backups.toString())
+            .redirectErrorStream(true)
+            .start();
+    String why = new String(mount.getInputStream().readAllBytes());
+    boolean mounted = mount.waitFor(30, TimeUnit.SECONDS) && mount.exitValue() == 0;
+    Requirements.check(mounted, "mount -t tmpfs (" + why.strip() + ")", "a small backup_dir");
+    try {
+      Before b = before();
+      Baton.Result r = fb.play();
+      assertThat(r.stdout())
+          .contains("primary: not enough free space in " + backups)
+          .contains("for the backup of secondary:" + secondary.db())
+          .containsPattern("2\\.\\d MiB needed, 1\\.0 MiB free");
+      assertNothingChanged(b, r);
+    } finally {
+      new ProcessBuilder("umount", backups.toString()).inheritIO().start().waitFor();
+    }
+  }
+
+  @Test
+  @Order(5)
+  void structurePathMissingOnThePrimaryIsRefusedWithoutCreateDirs() throws IOException {
+    Before b = before();
+    Path missing = primary.dir().resolve("db-elsewhere");
+    String vars =
+        "{\"structure_create_dirs\": false, \"structure_path_map\": {\""
+            + secondary.dbDir()
+            + "\": \""
+            + missing
+            + "\"}}";
+    Baton.Result r = fb.play("-e", vars);
+    assertThat(r.stdout())
+        .contains("primary: directories named in the structure are missing: " + missing)
+        .contains("(create them, or set create_dirs: true)");
+    assertNothingChanged(b, r);
+    assertThat(missing).doesNotExist();
+    JsonNode preflight =
+        Failback.result(Failback.journalOf(r), "primary", "The structure file can be written");
+    assertThat(preflight.path("status").asText()).isEqualTo("failed");
+  }
+
+  @Test
+  @Order(6)
+  void checkPrintsThePlanAndChangesNothing() throws IOException {
+    Before b = before();
+    Baton.Result r = fb.play("--check");
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    String backup = secondary.dir().resolve("backups") + "/sports-";
+    assertThat(r.stdout())
+        .contains("changed: [primary] => {\"msg\":\"check mode: would acquire " + dir)
+        .contains("changed: [primary -> secondary] => {\"msg\":\"check mode: would run cd ")
+        .containsPattern("probkup online sports '?" + backup)
+        .contains("would transfer secondary:" + backup)
+        .contains("to primary:" + primary.dir().resolve("backups") + "/sports-")
+        .contains("by relay")
+        .contains("check mode: would write " + primary.db() + ".st from secondary:")
+        .contains("check mode: would move " + primary.db() + " aside under " + primary.dir())
+        .containsPattern("prorest sports '?" + primary.dir().resolve("backups") + "/sports-")
+        .contains("-REPLTransition");
+    assertThat(Failback.files(primary, "db", "backups", "preserved")).isEqualTo(b.primaryFiles());
+    assertThat(Failback.files(secondary, "backups")).isEmpty();
+    assertThat(fb.role(primary)).isEqualTo("source");
+    assertThat(fb.digest(primary)).isEqualTo(b.primaryDigest());
+    assertThat(dir.resolve("lab/hosts/primary/locks/failback-primary.lock")).doesNotExist();
+  }
+
+  /**
+   * Two operators on one pair: the second is refused with exit 6 while the first holds the lock
+   * (its backup slowed by the simulator's fault switch), and the first completes.
+   */
+  @Test
+  @Order(99)
+  void secondOperatorIsLockedOutWhileTheFirstCompletes() throws Exception {
+    Path faults = secondary.dbDir().resolve("sports.faults");
+    Files.writeString(faults, "BATON_SIM_FAULT_BACKUP_RATE=128K\n");
+    var runsBefore = fb.runs();
+    Process first = fb.start();
+    try {
+      String firstRun = fb.awaitNewRun(runsBefore, first);
+      Failback.awaitStarted(fb.journalOf(firstRun), "Online backup", first);
+
+      Baton.Result second = fb.play();
+      assertThat(second.exitCode()).as(second.all()).isEqualTo(6);
+      assertThat(second.stdout())
+          .contains("site pair locked by another run: run=" + firstRun + " root=" + firstRun)
+          .doesNotContain("run=unknown");
+      assertThat(dir.resolve("lab/hosts/primary/locks/failback-primary.lock/owner"))
+          .as("the refused run left the first run's lock alone")
+          .content()
+          .startsWith("run=" + firstRun + "\n");
+      Path secondJournal = Failback.journalOf(second);
+      assertThat(Failback.results(secondJournal, "primary", "Read the secondary")).isEmpty();
+      assertThat(Failback.results(secondJournal, "primary", "Online backup")).isEmpty();
+
+      Baton.Result r = Baton.await(first, 300);
+      assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+      assertThat(fb.role(primary)).isEqualTo("target");
+      assertThat(fb.role(secondary)).isEqualTo("source");
+      assertThat(fb.digest(primary)).isEqualTo(fb.digest(secondary));
+      assertThat(dir.resolve("lab/hosts/primary/locks/failback-primary.lock")).doesNotExist();
+      assertOldPrimaryPreserved(Failback.journalOf(r));
+    } finally {
+      first.destroyForcibly();
+      Files.deleteIfExists(faults);
+    }
+  }
+
+  /** The old primary db was moved aside whole, with a manifest, and the journal says where. */
+  private void assertOldPrimaryPreserved(Path journal) throws IOException {
+    JsonNode restore = Failback.result(journal, "primary", "Preserve the old primary database");
+    String to = restore.path("data").path("preserved_to").asText();
+    assertThat(to).startsWith(primary.dir().resolve("preserved").toString());
+    Path manifest = Path.of(to, "MANIFEST");
+    assertThat(restore.path("data").path("preserved_manifest").asText())
+        .isEqualTo(manifest.toString());
+    String text = Files.readString(manifest);
+    for (String f : new String[] {".db", ".d1", "_7.d1", ".b1", ".repl.properties"}) {
+      Path original = Path.of(primary.db() + f);
+      Path kept = Path.of(to + original);
+      assertThat(text).contains(original + " -> " + kept);
+      assertThat(kept).isRegularFile();
+    }
+    assertThat(Failback.result(journal, "primary", "Roles").path("msg").asText())
+        .contains("old primary database preserved in " + to);
+  }
+
+  private void serveSecondary() throws IOException {
+    lab.run(
+        secondary,
+        "proserve",
+        EmbeddedLab.DB_NAME,
+        "-S",
+        Integer.toString(secondary.dbPort()),
+        "-DBService",
+        "replserv");
+  }
+
+  private static int freePort(LabHost h) throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(h.ssh().address(), 0));
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,344 @@
+package dev.baton.failback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.lab.EmbeddedLab;
+import dev.baton.lab.EmbeddedLab.LabHost;
+import dev.baton.testing.Baton;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code baton resume} after the runner died (SIGKILL) or lost its link at each stage of the
+ * failback, on a fresh embedded lab per test: each host continues from its first unfinished step, a
+ * finished backup is not taken again, a verified transfer is not sent again (a partial one only
+ * sends the rest), the restore never runs twice, and a corrupted file never reaches PROREST.
+ */
+class FailbackResumeTest {
+  private static final long SIZE = 4L << 20;
+  private static final String BACKUP = "Online backup";
+  private static final String TRANSFER = "Move the backup";
+  private static final String RESTORE = "Preserve the old primary database";
+
+  @TempDir Path dir;
+  EmbeddedLab lab;
+  Failback fb;
+  LabHost primary;
+  LabHost secondary;
+  ThrottledRelay relay;
+
+  @BeforeEach
+  void startLab() throws IOException {
+    lab = Failback.startLab(dir.resolve("lab"), 1, SIZE);
+    fb = new Failback(lab, dir);
+    primary = lab.host("primary");
+    secondary = lab.host("secondary");
+  }
+
+  @AfterEach
+  void stopLab() {
+    if (relay != null) {
+      relay.close();
+    }
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  /** Baton reaches the primary over a link of {@code rate} bytes/s, so a transfer takes a while. */
+  private void slowLinkToPrimary(long rate) throws IOException {
+    relay =
+        new ThrottledRelay(
+            new InetSocketAddress(primary.ssh().address(), primary.ssh().port()), rate);
+    fb.route(primary, relay);
+  }
+
+  private Path secondaryBackup(String root) {
+    return secondary.dir().resolve("backups").resolve("sports-" + root + ".bck");
+  }
+
+  private Path primaryBackup(String root) {
+    return primary.dir().resolve("backups").resolve("sports-" + root + ".bck");
+  }
+
+  @Test
+  void killedDuringTheBackupResumesAndCompletes() throws Exception {
+    Path faults = secondary.dbDir().resolve("sports.faults");
+    Files.writeString(faults, "BATON_SIM_FAULT_BACKUP_RATE=256K\n");
+    Set<String> before = fb.runs();
+    Process p = fb.start();
+    String first;
+    try {
+      first = fb.awaitNewRun(before, p);
+      Path backup = secondaryBackup(first);
+      Failback.awaitTrue(() -> Failback.size(backup) > 64 * 1024, p, "a backup half written");
+      Failback.kill(p);
+    } finally {
+      p.destroyForcibly();
+    }
+    Files.delete(faults);
+    Path j1 = fb.journalOf(first);
+    assertThat(Failback.results(j1, "primary", BACKUP)).isEmpty();
+
+    Baton.Result r = fb.resume(first);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(r.stdout()).contains("(resumes " + first + ")");
+    Path j2 = Failback.journalOf(r);
+    for (String done : List.of("The structure file can be written", "The primary has room")) {
+      assertThat(Failback.result(j2, "primary", done).path("resumed_from").asText())
+          .as(done)
+          .isEqualTo(first);
+    }
+    for (String checked :
+        List.of("Read the secondary's database facts", "The secondary must be the serving")) {
+      JsonNode again = Failback.result(j2, "primary", checked);
+      assertThat(again.has("resumed_from"))
+          .as("facts and checks are made again: " + again)
+          .isFalse();
+      assertThat(again.path("status").asText()).isEqualTo("ok");
+    }
+    assertThat(Failback.result(j2, "primary", "Lock the site pair").path("msg").asText())
+        .as("the resumed run holds the lock again")
+        .contains("took over " + dir.resolve("lab/hosts/primary/locks/failback-primary.lock"))
+        .contains("from run " + first);
+    JsonNode backup = Failback.result(j2, "primary", BACKUP);
+    assertThat(backup.path("status").asText()).isEqualTo("changed");
+    assertThat(backup.path("data").path("dest").asText())
+        .isEqualTo(secondaryBackup(first).toString());
+    assertFailedBack(j2);
+    assertThat(dir.resolve("lab/hosts/primary/locks/failback-primary.lock"))
+        .as("the resumed run released the lock its predecessor took")
+        .doesNotExist();
+  }
+
+  @Test
+  void killedDuringTheTransferSendsOnlyTheRestAndTakesNoNewBackup() throws Exception {
+    slowLinkToPrimary(256 * 1024);
+    Set<String> before = fb.runs();
+    Process p = fb.start();
+    String first;
+    long partBefore;
+    try {
+      first = fb.awaitNewRun(before, p);
+      Path part = Path.of(primaryBackup(first) + ".part");
+      Failback.awaitResult(fb.journalOf(first), "primary", BACKUP, p);
+      Failback.awaitTrue(() -> Failback.size(part) > 512 * 1024, p, "a transfer under way");
+      Failback.kill(p);
+      partBefore = settledSize(part);
+    } finally {
+      p.destroyForcibly();
+    }
+    FileTime backupTime = Files.getLastModifiedTime(secondaryBackup(first));
+    Path j1 = fb.journalOf(first);
+    assertThat(Failback.result(j1, "primary", BACKUP).path("status").asText()).isEqualTo("changed");
+    assertThat(Failback.results(j1, "primary", TRANSFER)).isEmpty();
+    relay.rate(0);
+
+    Baton.Result r = fb.resume(first);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    Path j2 = Failback.journalOf(r);
+    assertThat(Failback.result(j2, "primary", BACKUP).path("resumed_from").asText())
+        .isEqualTo(first);
+    assertThat(Files.getLastModifiedTime(secondaryBackup(first)))
+        .as("the backup was not taken again")
+        .isEqualTo(backupTime);
+    JsonNode t = Failback.result(j2, "primary", TRANSFER).path("data");
+    long size = t.path("size").asLong();
+    assertThat(t.path("resumed_from").asLong()).isPositive().isLessThanOrEqualTo(partBefore);
+    assertThat(t.path("bytes_sent").asLong())
+        .isLessThan(size)
+        .isEqualTo(size - t.path("resumed_from").asLong());
+    assertThat(Failback.sha256(primaryBackup(first)))
+        .isEqualTo(Failback.sha256(secondaryBackup(first)));
+    assertFailedBack(j2);
+  }
+
+  @Test
+  void linkDroppedMidTransferResumesWithTheRestOnly() throws Exception {
+    slowLinkToPrimary(256 * 1024);
+    Set<String> before = fb.runs();
+    Process p = fb.start();
+    String first;
+    Baton.Result r1;
+    try {
+      first = fb.awaitNewRun(before, p);
+      Path part = Path.of(primaryBackup(first) + ".part");
+      Failback.awaitResult(fb.journalOf(first), "primary", BACKUP, p);
+      Failback.awaitTrue(() -> Failback.size(part) > 512 * 1024, p, "a transfer under way");
+      relay.cut();
+      relay.rate(0);
+      r1 = Baton.await(p, 300);
+    } finally {
+      p.destroyForcibly();
+    }
+    assertThat(r1.exitCode()).as(r1.all()).isEqualTo(3);
+    assertThat(r1.stdout()).contains("fatal: [primary]: UNREACHABLE!");
+    assertThat(fb.role(primary)).isEqualTo("source");
+
+    Baton.Result r = fb.resume(first);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    Path j2 = Failback.journalOf(r);
+    assertThat(Failback.result(j2, "primary", BACKUP).path("resumed_from").asText())
+        .isEqualTo(first);
+    JsonNode t = Failback.result(j2, "primary", TRANSFER).path("data");
+    assertThat(t.path("resumed_from").asLong()).isPositive();
+    assertThat(t.path("bytes_sent").asLong()).isLessThan(t.path("size").asLong());
+    assertFailedBack(j2);
+  }
+
+  @Test
+  void killedAfterTheRestoreDoesNotRestoreAgain() throws Exception {
+    Set<String> before = fb.runs();
+    Process p = fb.start();
+    String first;
+    try {
+      first = fb.awaitNewRun(before, p);
+      Failback.awaitResult(fb.journalOf(first), "primary", RESTORE, p);
+      Failback.kill(p);
+    } finally {
+      p.destroyForcibly();
+    }
+    JsonNode restored = Failback.result(fb.journalOf(first), "primary", RESTORE);
+    assertThat(restored.path("status").asText()).as(restored.toString()).isEqualTo("changed");
+    FileTime backupTime = Files.getLastModifiedTime(secondaryBackup(first));
+    FileTime copyTime = Files.getLastModifiedTime(primaryBackup(first));
+
+    Baton.Result r = fb.resume(first);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    Path j2 = Failback.journalOf(r);
+    for (String done : List.of(BACKUP, TRANSFER, RESTORE)) {
+      assertThat(Failback.result(j2, "primary", done).path("resumed_from").asText())
+          .as(done)
+          .isEqualTo(first);
+    }
+    assertThat(Files.getLastModifiedTime(secondaryBackup(first))).isEqualTo(backupTime);
+    assertThat(Files.getLastModifiedTime(primaryBackup(first))).isEqualTo(copyTime);
+    String log = Files.readString(primary.dbDir().resolve("sports.lg"));
+    assertThat(count(log, "(1368)")).as("restores started, in " + log).isEqualTo(1);
+    try (Stream<Path> kept = Files.list(primary.dir().resolve("preserved").resolve(first))) {
+      assertThat(kept.toList()).as("the old db was preserved once").hasSize(1);
+    }
+    assertFailedBack(j2);
+  }
+
+  @Test
+  void corruptedPartialCopyIsNotContinuedButSentAgain() throws Exception {
+    slowLinkToPrimary(256 * 1024);
+    Set<String> before = fb.runs();
+    Process p = fb.start();
+    String first;
+    Path part;
+    try {
+      first = fb.awaitNewRun(before, p);
+      part = Path.of(primaryBackup(first) + ".part");
+      Failback.awaitResult(fb.journalOf(first), "primary", BACKUP, p);
+      Failback.awaitTrue(() -> Failback.size(part) > 512 * 1024, p, "a transfer under way");
+      Failback.kill(p);
+    } finally {
+      p.destroyForcibly();
+    }
+    Failback.flipByte(part, 1000);
+    relay.rate(0);
+
+    Baton.Result r = fb.resume(first);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    JsonNode t = Failback.result(Failback.journalOf(r), "primary", TRANSFER).path("data");
+    assertThat(t.path("resumed_from").asLong()).as("the damaged prefix was not trusted").isZero();
+    assertThat(t.path("bytes_sent").asLong()).isEqualTo(t.path("size").asLong());
+    assertThat(Failback.sha256(primaryBackup(first)))
+        .isEqualTo(Failback.sha256(secondaryBackup(first)));
+    assertFailedBack(Failback.journalOf(r));
+  }
+
+  /**
+   * The verified copy on the primary rots between runs (here run 1 stopped before the restore on a
+   * bad variable): the resumed restore checks the backup's sha256 against the one taken on the
+   * secondary and refuses; the old primary db is untouched.
+   */
+  @Test
+  void backupCorruptedOnThePrimaryBetweenRunsNeverReachesTheRestore() throws Exception {
+    Baton.Result r1 = fb.play("-e", "restore_transition=bogus");
+    assertThat(r1.exitCode()).as(r1.all()).isEqualTo(2);
+    String first = Failback.runId(r1);
+    assertThat(r1.stdout()).contains("transition");
+    assertThat(Failback.result(Failback.journalOf(r1), "primary", TRANSFER).path("status").asText())
+        .isEqualTo("changed");
+    var primaryFiles = Failback.files(primary, "db", "preserved");
+    String primaryDigest = fb.digest(primary);
+    Failback.flipByte(primaryBackup(first), Files.size(primaryBackup(first)) / 2);
+
+    Baton.Result r = fb.resume(first, "-e", "restore_transition=repl");
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+    assertThat(
+            Failback.result(Failback.journalOf(r), "primary", "Lock the site pair")
+                .path("msg")
+                .asText())
+        .as("run 1 released its lock; the resumed run takes it again")
+        .startsWith("acquired ");
+    JsonNode restore = Failback.result(Failback.journalOf(r), "primary", RESTORE);
+    assertThat(restore.path("status").asText()).isEqualTo("failed");
+    assertThat(restore.path("msg").asText())
+        .contains(primaryBackup(first) + " has sha256 ")
+        .contains("not the expected")
+        .contains("nothing changed");
+    assertThat(Failback.files(primary, "db", "preserved")).isEqualTo(primaryFiles);
+    assertThat(fb.role(primary)).isEqualTo("source");
+    assertThat(fb.digest(primary)).isEqualTo(primaryDigest);
+    assertThat(primary.dbDir().resolve("sports.lg")).content().doesNotContain("(1368)");
+  }
+
+  /** Roles as the operator checks them, and the same content on both sides. */
+  private void assertFailedBack(Path journal) throws IOException {
+    assertThat(fb.role(primary)).isEqualTo("target");
+    assertThat(fb.role(secondary)).isEqualTo("source");
+    assertThat(fb.served(secondary)).isTrue();
+    assertThat(fb.digest(primary)).isEqualTo(fb.digest(secondary));
+    assertThat(Failback.result(journal, "primary", "Roles are").path("status").asText())
+        .isEqualTo("ok");
+  }
+
+  private static int count(String text, String what) {
+    Matcher m = Pattern.compile(Pattern.quote(what)).matcher(text);
+    int n = 0;
+    while (m.find()) {
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * The size of a file once it stopped growing: bytes already in flight through the relay reach the
+   * primary after the runner died, and they belong to the first run's partial copy.
+   */
+  private static long settledSize(Path file) throws Exception {
+    long last = -1;
+    for (int i = 0; i < 120; i++) {
+      long now = Files.size(file);
+      if (now == last) {
+        return now;
+      }
+      last = now;
+      Thread.sleep(500);
+    }
+    return last;
+  }
+}
