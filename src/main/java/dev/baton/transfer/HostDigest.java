@@ -10,22 +10,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * SHA-256 of a file computed on the host that holds it ({@code sha256sum}), so that verification
+ * SHA-256 of a file computed on the host that holds it (openssl or sha256sum), so that verification
  * reads the bytes the disk really has rather than the bytes baton sent.
  */
 public final class HostDigest {
   private static final Pattern HEX = Pattern.compile("\\b([0-9a-f]{64})\\b");
 
   /**
-   * A SHA-256 of standard input with whatever the host has: GNU {@code sha256sum}, else {@code
-   * shasum -a 256} (macOS, BSD), else {@code openssl dgst -sha256} (AIX, Solaris); exit 127 when
-   * none exists. The tool is chosen before any byte is read.
+   * Sets the positional parameters to the host's fastest SHA-256 of standard input: {@code openssl
+   * dgst -sha256 -r} first (libcrypto uses the CPU's SHA extensions: 1.1 GB/s on the bench machine
+   * where coreutils' portable {@code sha256sum} does 225 MB/s), else GNU {@code sha256sum}, else
+   * {@code shasum -a 256} (macOS, BSD); exit 127 when none exists. All three print the digest as
+   * the first word. The tool is chosen before any byte is read.
    */
-  public static final String TOOL =
-      "if command -v sha256sum >/dev/null 2>&1; then sha256sum;"
-          + " elif command -v shasum >/dev/null 2>&1; then shasum -a 256;"
-          + " elif command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r;"
-          + " else echo 'no sha256sum, shasum or openssl' >&2; exit 127; fi";
+  private static final String SELECT =
+      "if command -v openssl >/dev/null 2>&1; then set -- openssl dgst -sha256 -r;"
+          + " elif command -v sha256sum >/dev/null 2>&1; then set -- sha256sum;"
+          + " elif command -v shasum >/dev/null 2>&1; then set -- shasum -a 256;"
+          + " else echo 'no openssl, sha256sum or shasum' >&2; exit 127; fi";
+
+  /** A SHA-256 of standard input with the best tool the host has (see {@link #SELECT}). */
+  public static final String TOOL = "{ " + SELECT + "; \"$@\"; }";
 
   /** The command line that prints the SHA-256 of a file. */
   public static String commandFor(String path) {
@@ -60,11 +65,8 @@ public final class HostDigest {
     String pid = ShellQuote.quote(pidFile);
     return run(
         remote,
-        "if command -v sha256sum >/dev/null 2>&1; then set -- sha256sum;"
-            + " elif command -v shasum >/dev/null 2>&1; then set -- shasum -a 256;"
-            + " elif command -v openssl >/dev/null 2>&1; then set -- openssl dgst -sha256 -r;"
-            + " else echo 'no sha256sum, shasum or openssl' >&2; exit 127; fi;"
-            + " \"$@\" < "
+        SELECT
+            + "; \"$@\" < "
             + ShellQuote.quote(path)
             + " & echo $! > "
             + pid
@@ -98,7 +100,7 @@ public final class HostDigest {
     ExecResult r = remote.exec(line, ExecOptions.DEFAULT);
     if (r.exitCode() == 127) {
       return new Result(
-          Optional.empty(), true, remote.host() + ": no sha256sum, shasum or openssl found");
+          Optional.empty(), true, remote.host() + ": no openssl, sha256sum or shasum found");
     }
     Matcher m = HEX.matcher(r.stdout());
     if (r.exitCode() != 0 || !m.find()) {
