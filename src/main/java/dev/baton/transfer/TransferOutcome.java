@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param sha256 its digest, as computed on the destination host
  * @param bytesSent bytes this run moved (less than size after a resume)
  * @param resumedFrom offset the copy continued from (0 when it started afresh)
- * @param sourceSha256Verified true when the source host's own digest of its file was compared
+ * @param sourceSha256Verified true when the copy was compared with a digest computed on the source
+ *     host: its own digest of the file during the copy, or the given expected_sha256
  */
 public record TransferOutcome(
     boolean changed,

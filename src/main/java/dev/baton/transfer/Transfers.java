@@ -108,11 +108,16 @@ public final class Transfers {
                 ProgressMeter.bytes(free)));
       }
 
-      // The source host digests its own file while the copy runs, so the check costs no extra
-      // wall time. Started only now: nothing may touch the source before the refusals above.
+      // Without expected_sha256 the source host digests its own file while the copy runs (no
+      // extra wall time; started only now: nothing may touch the source before the refusals
+      // above). With it, the destination's digest is compared with that digest, which the source
+      // host computed when the file was made, and a second read of the whole source would only
+      // take a core from the copy: skipped.
       String pidFile = "/tmp/baton-sha256-" + java.util.UUID.randomUUID() + ".pid";
       Future<HostDigest.Result> sourceDigest =
-          submit(() -> HostDigest.wholeStoppable(req.source(), req.sourcePath(), pidFile));
+          req.expectedSha256() != null
+              ? java.util.concurrent.CompletableFuture.completedFuture(EXPECTED_STANDS_IN)
+              : submit(() -> HostDigest.wholeStoppable(req.source(), req.sourcePath(), pidFile));
       boolean done = false;
       try {
         TransferOutcome o = copyAndVerify(source, offset, sourceDigest);
@@ -320,6 +325,10 @@ public final class Transfers {
 
     private record Verified(String sha256, boolean sourceVerified) {}
 
+    /** The source digest not computed because expected_sha256 stands in for it. */
+    private static final HostDigest.Result EXPECTED_STANDS_IN =
+        new HostDigest.Result(Optional.empty(), true, "not computed: expected_sha256 given");
+
     /**
      * Proves the .part equals the source: the destination host digests what it wrote; that must
      * equal the digest of the streamed bytes (relay) and the source host's digest of its file. On
@@ -365,7 +374,8 @@ public final class Transfers {
                 + sourceDigest.error()
                 + " and no expected_sha256 was given (direct transfers need one of them)");
       }
-      return new Verified(destSha, sourceDigest.sha256().isPresent());
+      return new Verified(
+          destSha, sourceDigest.sha256().isPresent() || req.expectedSha256() != null);
     }
 
     private TransferFailed corrupt(String why) {
