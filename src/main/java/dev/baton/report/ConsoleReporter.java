@@ -34,6 +34,10 @@ public final class ConsoleReporter implements EventListener {
   private final int verbosity;
   private final Map<String, String> moduleByPath = new LinkedHashMap<>();
   private final Map<String, Duration> taskDurations = new LinkedHashMap<>();
+
+  /** Longest status line drawn on a terminal. */
+  private static final int STATUS_WIDTH = 160;
+
   private final Map<String, Event.Progress> progress = new LinkedHashMap<>();
   private final Map<String, long[]> rateBase = new LinkedHashMap<>();
   private ScheduledExecutorService ticker;
@@ -214,18 +218,36 @@ public final class ConsoleReporter implements EventListener {
     if (secs < 1) {
       return;
     }
-    StringBuilder b = new StringBuilder("  [" + secs + "s] " + runningTask);
-    progress
-        .values()
-        .forEach(p -> b.append(" | ").append(p.host()).append(": ").append(describe(p)));
-    String line = b.length() > 160 ? b.substring(0, 157) + "..." : b.toString();
+    String line = status(secs, true);
+    if (line.length() > STATUS_WIDTH) {
+      // The figures are what the operator watches: shorten what is being done (a transfer's two
+      // paths are long) to its first word before cutting anything else.
+      line = status(secs, false);
+    }
+    if (line.length() > STATUS_WIDTH) {
+      line = line.substring(0, STATUS_WIDTH - 3) + "...";
+    }
     out.print("\r\u001b[K" + line);
     out.flush();
     statusShown = true;
   }
 
+  private String status(long secs, boolean fullWhat) {
+    StringBuilder b = new StringBuilder("  [" + secs + "s] " + runningTask);
+    for (Event.Progress p : progress.values()) {
+      String what = fullWhat ? p.what() : p.what().split(" ", 2)[0];
+      b.append(" | ").append(p.host()).append(": ").append(what).append(' ').append(figures(p));
+    }
+    return b.toString();
+  }
+
   private String describe(Event.Progress p) {
-    StringBuilder b = new StringBuilder(p.what()).append(' ');
+    return p.what() + " " + figures(p);
+  }
+
+  /** "4.0 MiB of 24.0 MiB (16%), 4.0 MiB/s, ETA 5s": done, total, rate and time left. */
+  private String figures(Event.Progress p) {
+    StringBuilder b = new StringBuilder();
     boolean bytes = "B".equals(p.unit());
     b.append(bytes ? Units.bytes(p.done()) : p.done() + " " + p.unit());
     if (p.total() > 0) {
