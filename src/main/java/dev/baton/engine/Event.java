@@ -27,7 +27,8 @@ public sealed interface Event {
   /**
    * A task finished on one host. {@code data} is what {@code register} stores, already redacted
    * when the task is {@code no_log}. {@code ignored} when the failure was ignored; {@code rescued}
-   * is reported separately.
+   * is reported separately. {@code resumed} is set when the result was restored from an earlier run
+   * rather than made now.
    */
   record HostResult(
       Instant at,
@@ -39,8 +40,14 @@ public sealed interface Event {
       boolean noLog,
       Duration duration,
       String delegatedTo,
-      String resumedFrom)
+      Resumed resumed)
       implements Event {}
+
+  /**
+   * A result restored by {@code baton resume}: the run that made it, and whether it did work there
+   * (changed something with a module that is not asked again), which later resumes need to know.
+   */
+  record Resumed(String runId, boolean work) {}
 
   /** A block's rescue section recovered the host. */
   record HostRescued(Instant at, String path, String host) implements Event {}

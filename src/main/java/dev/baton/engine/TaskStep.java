@@ -2,6 +2,7 @@ package dev.baton.engine;
 
 import dev.baton.modules.Module;
 import dev.baton.modules.ModuleContext;
+import dev.baton.modules.OnResume;
 import dev.baton.modules.TaskResult;
 import dev.baton.playbook.ModuleTask;
 import dev.baton.ssh.Become;
@@ -64,11 +65,39 @@ final class TaskStep {
     }
 
     ResumeState.Done done = setup.resume().done(host.name, path, task.name());
-    if (done != null && Runner.moduleOf(setup.modules(), task.module()).resumable()) {
-      restore(host, task, done);
-      Map<String, Object> data = done.registered() == null ? Map.of() : done.registered();
-      TaskResult r = new TaskResult.Ok("already done in run " + done.runId(), data);
-      return finish(host, task, path, start, r, null, false, noLog, done.runId());
+    if (done != null) {
+      OnResume policy = Runner.moduleOf(setup.modules(), task.module()).onResume();
+      boolean guardedWork =
+          policy == OnResume.CHECK_AGAIN
+              && setup
+                  .resume()
+                  .workFollowed(
+                      host.name,
+                      path,
+                      m ->
+                          setup.modules().find(m).map(Module::onResume).orElse(null)
+                              == OnResume.SKIP);
+      if (policy == OnResume.SKIP || guardedWork) {
+        restore(host, task, done);
+        Map<String, Object> data = done.registered() == null ? Map.of() : done.registered();
+        String msg =
+            policy == OnResume.SKIP
+                ? "already done in run " + done.runId()
+                : "passed in run "
+                    + done.runId()
+                    + " before the work that followed it; not asked again";
+        TaskResult r = new TaskResult.Ok(msg, data);
+        return finish(
+            host,
+            task,
+            path,
+            start,
+            r,
+            null,
+            false,
+            noLog,
+            new Event.Resumed(done.runId(), done.work()));
+      }
     }
 
     try {
@@ -385,7 +414,7 @@ final class TaskStep {
       String delegate,
       boolean ignored,
       boolean noLog,
-      String resumedFrom) {
+      Event.Resumed resumed) {
     Map<String, Object> reg = registered(result);
     String register = task.options().register();
     if (register != null) {
@@ -422,7 +451,7 @@ final class TaskStep {
             noLog,
             Duration.between(start, Instant.now()),
             delegate,
-            resumedFrom));
+            resumed));
     return new Outcome(result, reg);
   }
 

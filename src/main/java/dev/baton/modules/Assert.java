@@ -18,8 +18,8 @@ final class Assert implements Module {
    * earlier run (the operator fixed what it refused, or broke what it allowed).
    */
   @Override
-  public boolean resumable() {
-    return false;
+  public OnResume onResume() {
+    return OnResume.CHECK_AGAIN;
   }
 
   @Override

@@ -25,12 +25,8 @@ public interface Module {
    */
   TaskResult run(ModuleContext ctx, Map<String, Object> args) throws Exception;
 
-  /**
-   * Whether {@code baton resume} may skip a step of this module that an earlier run finished. False
-   * for a module whose effect does not outlast the run that made it: a run lock is released by the
-   * failed run's {@code always}, so the resumed run must take it again (and release it again).
-   */
-  default boolean resumable() {
-    return true;
+  /** What {@code baton resume} does with a step of this module that an earlier run finished. */
+  default OnResume onResume() {
+    return OnResume.SKIP;
   }
 }

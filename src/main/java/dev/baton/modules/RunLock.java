@@ -28,8 +28,8 @@ public final class RunLock implements Module {
    * idempotent for the runs of one failback, so they simply run again.
    */
   @Override
-  public boolean resumable() {
-    return false;
+  public OnResume onResume() {
+    return OnResume.RUN_AGAIN;
   }
 
   @Override

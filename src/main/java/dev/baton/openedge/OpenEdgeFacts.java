@@ -3,6 +3,7 @@ package dev.baton.openedge;
 import dev.baton.modules.ArgSpec;
 import dev.baton.modules.ArgSpec.Type;
 import dev.baton.modules.ModuleContext;
+import dev.baton.modules.OnResume;
 import dev.baton.modules.TaskResult;
 import java.util.Map;
 
@@ -17,8 +18,8 @@ final class OpenEdgeFacts extends OpenEdgeModule {
    * refused resumes to have it checked again).
    */
   @Override
-  public boolean resumable() {
-    return false;
+  public OnResume onResume() {
+    return OnResume.CHECK_AGAIN;
   }
 
   @Override

@@ -108,8 +108,8 @@ public final class ConsoleReporter implements EventListener {
     TaskResult r = e.result();
     String module = moduleByPath.getOrDefault(e.path(), "");
     String detail = "";
-    if (e.resumedFrom() != null) {
-      detail = " (done in run " + e.resumedFrom() + ")";
+    if (e.resumed() != null) {
+      detail = " (done in run " + e.resumed().runId() + ")";
     } else if (verbosity >= 1 || module.equals("debug")) {
       detail = r.data().isEmpty() && r.msg().isEmpty() ? "" : " => " + Json.write(shown(r));
     } else if (checkMode && r instanceof TaskResult.Changed && !r.msg().isEmpty()) {

@@ -116,8 +116,9 @@ public final class JournalWriter implements EventListener {
       if (e.delegatedTo() != null) {
         m.put("delegated_to", e.delegatedTo());
       }
-      if (e.resumedFrom() != null) {
-        m.put("resumed_from", e.resumedFrom());
+      if (e.resumed() != null) {
+        m.put("resumed_from", e.resumed().runId());
+        m.put("resumed_work", e.resumed().work());
       }
       m.put("data", e.result().data());
     } else if (event instanceof Event.HostRescued e) {
