@@ -153,7 +153,6 @@ public final class Transfers {
                   + req.destination().host()
                   + ":"
                   + req.destPath(),
-              offset,
               source.size());
       Optional<String> streamed =
           req.method() == TransferMethod.RELAY

@@ -56,7 +56,8 @@ class TransferTest {
     TransferOutcome o =
         Transfers.run(
             relay(new LocalRemote("secondary"), new LocalRemote("primary"), dest, sha(content)),
-            (what, done, total, unit) -> progress.add(what + " " + done + "/" + total));
+            (what, done, total, unit) ->
+                progress.add(what + " " + done + "/" + total + " " + unit));
 
     assertThat(o.changed()).isTrue();
     assertThat(Files.readAllBytes(Path.of(dest))).isEqualTo(content);
@@ -64,7 +65,11 @@ class TransferTest {
     assertThat(o.sourceSha256Verified()).isTrue();
     assertThat(o.bytesSent()).isEqualTo(SIZE);
     assertThat(Path.of(dest + ".part")).doesNotExist();
-    assertThat(progress).last().asString().contains("ETA").endsWith(SIZE + "/" + SIZE);
+    assertThat(progress)
+        .last()
+        .asString()
+        .startsWith("relay secondary:" + srcFile + " -> primary:" + dest + " ")
+        .endsWith(SIZE + "/" + SIZE + " B");
 
     FaultyRemote counting = new FaultyRemote(new LocalRemote("secondary"));
     TransferOutcome again =
