@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,16 +70,18 @@ class FaultsE2eTest {
     }
   }
 
-  private RunningBaton failback(int pair) throws IOException {
-    RunningBaton b =
-        new RunningBaton(
-            lab.startBaton(
+  private RunningBaton failback(int pair, String... options) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "play",
                 "-i",
                 lab.inventory().toString(),
                 "--limit",
-                lab.site(pair, "primary").name(),
-                SEED.toString()));
+                lab.site(pair, "primary").name()));
+    args.addAll(List.of(options));
+    args.add(SEED.toString());
+    RunningBaton b = new RunningBaton(lab.startBaton(args.toArray(String[]::new)));
     running.add(b);
     return b;
   }
@@ -129,6 +133,8 @@ class FaultsE2eTest {
 
     assertThat(first.exitCode()).as(first.all()).isEqualTo(3);
     assertThat(first.stdout()).contains("fatal: [" + primary.name() + "]: UNREACHABLE!");
+    // Not a terminal: plain lines for logs and parsers, no status line drawn in place.
+    assertThat(first.stdout()).doesNotContain("\r").doesNotContain("\u001b[");
     assertThat(arrived).isPositive();
     Baton.Result second = resume(run);
     assertThat(second.exitCode()).as(second.all()).isZero();
@@ -136,6 +142,36 @@ class FaultsE2eTest {
     assertThat(Files.readString(SiteLab.journalOf(second))).contains("\"resumed_from\":");
     assertThat(Files.readString(SiteLab.journalOf(second))).doesNotContain("\"resumed_from\":0,");
     assertFailedBack(1, digest, run);
+  }
+
+  @Test
+  void slowLinkShowsTheTransfersProgressAndStillVerifies() throws Exception {
+    SiteLab.Site primary = lab.site(1, "primary");
+    String digest = sourceDigest(1);
+    relay.bandwidth(3L << 20); // the 24 MiB backup takes about 8 s
+    Baton.Result terminal;
+    try {
+      // --color=always: the console behaves as on a terminal (status line redrawn in place).
+      terminal = failback(1, "--color=always").await(LIMIT);
+    } finally {
+      relay.bandwidth(0);
+    }
+
+    assertThat(terminal.exitCode()).as(terminal.all()).isZero();
+    // The operator watching sees the transfer move: bytes, share, rate and time left, redrawn.
+    Matcher m =
+        Pattern.compile(
+                "\\r\u001b\\[K  \\[(\\d+)s\\] Move the backup to the primary \\| "
+                    + Pattern.quote(primary.name())
+                    + ": relay[^|\\r]* of 2\\d\\.\\d MiB \\((\\d+)%\\), [\\d.]+ [KM]iB/s, ETA \\d")
+            .matcher(terminal.stdout());
+    List<Integer> shares = new ArrayList<>();
+    while (m.find()) {
+      shares.add(Integer.parseInt(m.group(2)));
+    }
+    assertThat(shares).as(terminal.stdout()).hasSizeGreaterThan(3);
+    assertThat(shares.get(shares.size() - 1)).isGreaterThan(shares.get(0));
+    assertFailedBack(1, digest, newestRun());
   }
 
   @Test

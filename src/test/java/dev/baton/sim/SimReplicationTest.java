@@ -2,6 +2,7 @@ package dev.baton.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.testing.LinkRelay;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

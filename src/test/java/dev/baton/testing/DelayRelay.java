@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Model: every chunk read from one side is written to the other side {@code oneWayDelay} after
  * it arrived, in order, so each request/response exchange costs one extra round trip of {@code 2 *
  * oneWayDelay}. A new connection waits one round trip before the relay connects upstream, standing
- * in for the TCP handshake over the slow link. Bandwidth, loss and reordering are not modelled; the
- * question it answers is how many round trips a workload needs.
+ * in for the TCP handshake over the slow link. An optional {@link #bandwidth} paces each direction;
+ * loss and reordering are not modelled.
  *
  * <p>Bounded: at most {@link #MAX_CONNECTIONS} connections at a time (more are closed at once) and
  * at most {@link #QUEUED_CHUNKS} chunks of {@link #CHUNK} bytes in flight per direction (the reader
@@ -38,6 +38,7 @@ public final class DelayRelay implements AutoCloseable {
 
   private final InetSocketAddress target;
   private final long delayNanos;
+  private volatile long bytesPerSecond;
   private final ServerSocket listener;
   private final Thread acceptor;
   private final List<Socket> sockets = new ArrayList<>();
@@ -65,6 +66,17 @@ public final class DelayRelay implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen for a relay to " + target, e);
     }
+  }
+
+  /**
+   * Limits each direction of each connection to {@code bytesPerSecond} from now on (0 = no limit,
+   * the default): a link that is narrow as well as long.
+   */
+  public void bandwidth(long bytesPerSecond) {
+    if (bytesPerSecond < 0) {
+      throw new IllegalArgumentException("bandwidth must not be negative: " + bytesPerSecond);
+    }
+    this.bytesPerSecond = bytesPerSecond;
   }
 
   /** Where clients connect: 127.0.0.1 and the relay's port. */
@@ -166,6 +178,10 @@ public final class DelayRelay implements AutoCloseable {
               }
               out.write(chunk.data);
               out.flush();
+              long rate = bytesPerSecond;
+              if (rate > 0) {
+                sleepNanos(chunk.data.length * 1_000_000_000L / rate);
+              }
             }
           } catch (IOException | InterruptedException e) {
             // The other side went away; closing both sockets ends the reader too.

@@ -1,4 +1,4 @@
-package dev.baton.sim;
+package dev.baton.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,31 +14,43 @@ import java.util.List;
  * A TCP relay between a replication server and its agent that a test can cut (every connection
  * closed, nothing accepted: the network is gone) and restore (listening again on the same port).
  */
-final class LinkRelay implements AutoCloseable {
+public final class LinkRelay implements AutoCloseable {
   private final InetSocketAddress target;
+  private final InetAddress bind;
   private final int port;
   private final List<Socket> sockets = new ArrayList<>();
   private ServerSocket listener;
 
-  LinkRelay(InetSocketAddress target) throws IOException {
+  /** A relay on 127.0.0.1. */
+  public LinkRelay(InetSocketAddress target) throws IOException {
+    this(InetAddress.getLoopbackAddress(), target);
+  }
+
+  /**
+   * A relay listening on {@code bind} (e.g. {@link OpenSshHosts#gateway()}, which every lab host
+   * reaches), on a port chosen now and kept across {@link #cut()} and {@link #restore()}.
+   */
+  public LinkRelay(InetAddress bind, InetSocketAddress target) throws IOException {
     this.target = target;
-    ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.bind = bind;
+    ServerSocket probe = new ServerSocket(0, 50, bind);
     this.port = probe.getLocalPort();
     probe.close();
     restore();
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  synchronized void restore() throws IOException {
+  /** Listens again (a no-op while up): new connections are relayed. */
+  public synchronized void restore() throws IOException {
     if (listener != null) {
       return;
     }
     ServerSocket ss = new ServerSocket();
     ss.setReuseAddress(true);
-    ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    ss.bind(new InetSocketAddress(bind, port));
     listener = ss;
     Thread t = new Thread(() -> accept(ss), "link-relay-" + port);
     t.setDaemon(true);
@@ -46,7 +58,7 @@ final class LinkRelay implements AutoCloseable {
   }
 
   /** Closes the listener and every relayed connection. */
-  synchronized void cut() {
+  public synchronized void cut() {
     if (listener != null) {
       close(listener);
       listener = null;

@@ -250,6 +250,18 @@ public final class OpenSshHosts implements AutoCloseable {
     return netns && unshare;
   }
 
+  /**
+   * The root namespace's address on the hosts' bridge: a socket the test opens there (a relay, say)
+   * is reachable from every host. In loopback mode, 127.0.0.1.
+   */
+  public java.net.InetAddress gateway() {
+    try {
+      return java.net.InetAddress.getByName(netns ? subnet + ".1" : "127.0.0.1");
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("not an address: " + subnet + ".1", e);
+    }
+  }
+
   /** Skips (or fails under {@code baton.requireAll}) a test that needs {@link #isolated()}. */
   public void assumeIsolated() {
     Requirements.check(
