@@ -11,7 +11,7 @@
 #                      JVM start, two SSH connections, copy, sha256 on both hosts + of the stream
 #   baton relay (task) the same run's transfer task duration from baton's journal
 #   ssh cat | ssh cat  `ssh h1 cat SRC | ssh h2 'cat > DEST'` (no verification)
-#   ... + sha256sum    the same, then `ssh h2 sha256sum DEST` (what baton's check costs OpenSSH)
+#   ... + sha256       the same, then `ssh h2 openssl dgst -sha256 DEST` (what baton's check costs OpenSSH)
 #   scp -3             `scp -3 h1:SRC h2:DEST` (OpenSSH 9 scp speaks SFTP)
 #   sftp get+put       `sftp` get to this machine's disk, then put to h2 (two legs)
 # Once: `cat SRC > /dev/null` (page cache/disk read), `openssl speed -evp aes-128-gcm` and
@@ -48,7 +48,7 @@ S="ssh -F $SSH_CONFIG"
 fresh() { rm -f "$dest_local" "$dest_local".part "$work/sftp.tmp"; sync; }
 baton_relay() { "$repo/baton" play --color=never -i "$INVENTORY" --journal "$work/j.jsonl" "$work/transfer.yml"; }
 cat_pipe() { $S h1 "cat $src" | $S h2 "cat > $dest"; }
-cat_pipe_sum() { cat_pipe && $S h2 "sha256sum $dest"; }
+cat_pipe_sum() { cat_pipe && $S h2 "openssl dgst -sha256 -r $dest"; }
 scp3() { scp -q -3 -F "$SSH_CONFIG" "h1:$src" "h2:$dest"; }
 sftp_two() {
 	echo "get $src $work/sftp.tmp" | sftp -q -F "$SSH_CONFIG" -b - h1 &&
