@@ -84,6 +84,7 @@ public final class Transfers {
         HostDigest.Result have = HostDigest.whole(req.destination(), req.destPath());
         String reference = reference(await(sourceNow));
         if (have.sha256().isPresent() && have.sha256().get().equals(reference)) {
+          recordVerified(source.size(), reference);
           return outcome(
               false,
               "already transferred and verified (sha256 " + reference + ")",
@@ -130,6 +131,24 @@ public final class Transfers {
       }
     }
 
+    /**
+     * Leaves the verification beside the file ({@link VerifiedCopy}), so that the restore need not
+     * read the whole backup again. Written after the rename, so the file is not newer than it. Best
+     * effort: a destination that refuses the write only costs the reader a digest of its own.
+     */
+    private void recordVerified(long size, String sha256) {
+      byte[] text =
+          VerifiedCopy.now(sha256, size, req.source().host() + ":" + req.sourcePath())
+              .render()
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      try (java.io.OutputStream out =
+          req.destination().files().openWrite(req.destPath() + VerifiedCopy.SUFFIX, false, 0644)) {
+        out.write(text);
+      } catch (IOException | RemoteException e) {
+        // the restore digests the file itself
+      }
+    }
+
     private void stopQuietly(String pidFile) {
       try {
         HostDigest.stop(req.source(), pidFile);
@@ -166,6 +185,7 @@ public final class Transfers {
         throw new TransferFailed(
             req.destination().host() + ": renaming " + part + " into place failed: " + e, e);
       }
+      recordVerified(source.size(), v.sha256());
       String how = offset > 0 ? " (resumed at byte " + offset + ")" : "";
       return outcome(
           true,

@@ -111,7 +111,10 @@ class SeedE2eTest {
     assertThat(lab.sha256(primary, primary.backupDir() + "/" + backup))
         .isEqualTo(lab.sha256(secondary, secondary.backupDir() + "/" + backup));
     assertThat(Files.readString(SiteLab.journalOf(r)))
-        .contains("\"event\":\"run_finished\"", "\"exit_code\":0");
+        .contains("\"event\":\"run_finished\"", "\"exit_code\":0")
+        // The restore relied on the transfer's verification rather than reading the backup again.
+        .contains("\"backup_sha256_by\":\"transfer record\"");
+    assertThat(lab.files(primary, primary.backupDir())).contains(backup + ".verified");
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.baton.testkit.SimLab;
 import dev.baton.testkit.TestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -316,6 +317,54 @@ class OpenEdgeModulesSimTest {
         .isEqualTo(old.get("pdb.db"));
   }
 
+  /** Restore of {@code backup} over pri/pdb, preserving into keep/, expecting {@code sha256}. */
+  private Map<String, Object> restoreArgs(String backup, String sha256) throws Exception {
+    return Map.of(
+        "db",
+        pri + "/pdb",
+        "backup",
+        backup,
+        "preserve_dir",
+        lab.dir("keep").toString(),
+        "expected_sha256",
+        sha256);
+  }
+
+  @Test
+  void restoreReliesOnATransfersRecordOnlyWhileTheBackupIsUnchanged() throws Exception {
+    String backup = backupOfSource();
+    String real = sha(Path.of(backup));
+    long size = Files.size(Path.of(backup));
+    lab.ok(pri, "prodb", "pdb");
+    Map<String, Long> before = snapshot(pri);
+    Path record = Path.of(backup + ".verified");
+    Map<String, Object> args = restoreArgs(backup, "ab".repeat(32));
+
+    // A record that vouches for the expected digest but not for the file's size: digested.
+    Files.writeString(record, "sha256=" + "ab".repeat(32) + "\nsize=" + (size + 1) + "\n");
+    TaskResult wrongSize = run("openedge_restore", onPri, args);
+    assertThat(wrongSize.msg()).contains("has sha256 " + real).contains("not the expected");
+    assertThat(wrongSize.data()).containsEntry("backup_sha256_by", "digest");
+
+    // The backup modified after a record that matched it: digested, and refused.
+    Files.writeString(record, "sha256=" + "ab".repeat(32) + "\nsize=" + size + "\n");
+    Files.setLastModifiedTime(
+        record, FileTime.fromMillis(Files.getLastModifiedTime(Path.of(backup)).toMillis() - 5000));
+    TaskResult modified = run("openedge_restore", onPri, args);
+    assertThat(modified.msg()).contains("has sha256 " + real).contains("not the expected");
+    assertThat(modified.data()).containsEntry("backup_sha256_by", "digest");
+    assertThat(snapshot(pri)).isEqualTo(before);
+
+    // A current record for the real digest and size: relied on, the restore goes ahead.
+    Files.writeString(record, "sha256=" + real + "\nsize=" + size + "\n");
+    TaskResult r = run("openedge_restore", onPri, restoreArgs(backup, real));
+    assertThat(r).as(r.msg()).isInstanceOf(TaskResult.Changed.class);
+    assertThat(r.data())
+        .containsEntry("backup_sha256_by", "transfer record")
+        .containsEntry("backup_sha256", real)
+        .containsEntry("role", "target");
+  }
+
   @Test
   void restoreRefusesWithoutPreserveDirOrWithWrongChecksum() throws Exception {
     String backup = backupOfSource();
@@ -324,19 +373,7 @@ class OpenEdgeModulesSimTest {
     TaskResult noKeep =
         run("openedge_restore", onPri, Map.of("db", pri + "/pdb", "backup", backup));
     assertThat(noKeep.msg()).contains("preserve_dir is required");
-    TaskResult wrong =
-        run(
-            "openedge_restore",
-            onPri,
-            Map.of(
-                "db",
-                pri + "/pdb",
-                "backup",
-                backup,
-                "preserve_dir",
-                lab.dir("keep").toString(),
-                "expected_sha256",
-                "ab".repeat(32)));
+    TaskResult wrong = run("openedge_restore", onPri, restoreArgs(backup, "ab".repeat(32)));
     assertThat(wrong).isInstanceOf(TaskResult.Failed.class);
     assertThat(wrong.msg()).contains("not the expected");
     assertThat(snapshot(pri)).isEqualTo(before);

@@ -65,6 +65,12 @@ class TransferTest {
     assertThat(o.sourceSha256Verified()).isTrue();
     assertThat(o.bytesSent()).isEqualTo(SIZE);
     assertThat(Path.of(dest + ".part")).doesNotExist();
+    // The verification is left beside the file for the restore.
+    assertThat(Path.of(dest + VerifiedCopy.SUFFIX))
+        .content()
+        .contains("sha256=" + sha(content) + "\n")
+        .contains("size=" + SIZE + "\n")
+        .contains("source=secondary:" + srcFile);
     assertThat(progress)
         .last()
         .asString()
