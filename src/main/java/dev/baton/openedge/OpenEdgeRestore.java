@@ -4,6 +4,7 @@ import dev.baton.modules.ArgSpec;
 import dev.baton.modules.ArgSpec.Type;
 import dev.baton.modules.ModuleContext;
 import dev.baton.modules.TaskResult;
+import dev.baton.ssh.RemoteException;
 import dev.baton.transfer.VerifiedCopy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -225,12 +226,17 @@ final class OpenEdgeRestore extends OpenEdgeModule {
    * the file.
    */
   private static Optional<String> vouchedByTransfer(
-      ModuleContext ctx, String backup, String expected) throws Exception {
+      ModuleContext ctx, String backup, String expected) throws RemoteException {
     if (expected == null) {
       return Optional.empty();
     }
     var r = ctx.exec(VerifiedCopy.checkCommand(backup));
-    return r.ok() ? VerifiedCopy.vouchedDigest(r.stdout(), expected) : Optional.empty();
+    // Printed: the file's size on the first line, then the record.
+    String[] sizeAndRecord = r.stdout().strip().split("\n", 2);
+    if (!r.ok() || sizeAndRecord.length < 2) {
+      return Optional.empty();
+    }
+    return VerifiedCopy.vouchedDigest(keyValues(sizeAndRecord[1]), sizeAndRecord[0], expected);
   }
 
   private static String preservedNote(Map<String, Object> data) {

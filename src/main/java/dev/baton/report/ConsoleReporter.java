@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConsoleReporter implements EventListener {
   private static final int WIDTH = 80;
+
+  /** Longest status line drawn on a terminal. */
+  private static final int STATUS_WIDTH = 160;
+
   private static final String RESET = "\u001b[0m";
   private static final String GREEN = "\u001b[32m";
   private static final String YELLOW = "\u001b[33m";
@@ -34,10 +38,6 @@ public final class ConsoleReporter implements EventListener {
   private final int verbosity;
   private final Map<String, String> moduleByPath = new LinkedHashMap<>();
   private final Map<String, Duration> taskDurations = new LinkedHashMap<>();
-
-  /** Longest status line drawn on a terminal. */
-  private static final int STATUS_WIDTH = 160;
-
   private final Map<String, Event.Progress> progress = new LinkedHashMap<>();
   private final Map<String, long[]> rateBase = new LinkedHashMap<>();
   private ScheduledExecutorService ticker;

@@ -1,7 +1,6 @@
 package dev.baton.transfer;
 
 import dev.baton.modules.ModuleContext;
-import dev.baton.report.Units;
 
 /**
  * Turns byte counts into progress reports, at most four a second. Reports bytes (unit "B") and
@@ -30,9 +29,5 @@ final class ProgressMeter {
     }
     lastReport = now;
     sink.update(label, done, total, "B");
-  }
-
-  static String bytes(long n) {
-    return Units.bytes(n);
   }
 }

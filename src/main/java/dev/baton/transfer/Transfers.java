@@ -1,6 +1,7 @@
 package dev.baton.transfer;
 
 import dev.baton.modules.ModuleContext;
+import dev.baton.report.Units;
 import dev.baton.ssh.FileStat;
 import dev.baton.ssh.Remote;
 import dev.baton.ssh.RemoteException;
@@ -103,10 +104,7 @@ public final class Transfers {
         throw new TransferFailed(
             String.format(
                 "%s: not enough free space for %s: %s needed, %s free",
-                req.destination().host(),
-                req.destPath(),
-                ProgressMeter.bytes(needed),
-                ProgressMeter.bytes(free)));
+                req.destination().host(), req.destPath(), Units.bytes(needed), Units.bytes(free)));
       }
 
       // Without expected_sha256 the source host digests its own file while the copy runs (no
@@ -115,17 +113,18 @@ public final class Transfers {
       // host computed when the file was made, and a second read of the whole source would only
       // take a core from the copy: skipped.
       String pidFile = "/tmp/baton-sha256-" + java.util.UUID.randomUUID() + ".pid";
+      boolean digesting = req.expectedSha256() == null;
       Future<HostDigest.Result> sourceDigest =
-          req.expectedSha256() != null
-              ? java.util.concurrent.CompletableFuture.completedFuture(EXPECTED_STANDS_IN)
-              : submit(() -> HostDigest.wholeStoppable(req.source(), req.sourcePath(), pidFile));
+          digesting
+              ? submit(() -> HostDigest.wholeStoppable(req.source(), req.sourcePath(), pidFile))
+              : java.util.concurrent.CompletableFuture.completedFuture(EXPECTED_STANDS_IN);
       boolean done = false;
       try {
         TransferOutcome o = copyAndVerify(source, offset, sourceDigest);
         done = true;
         return o;
       } finally {
-        if (!done) {
+        if (!done && digesting) {
           stopQuietly(pidFile);
         }
       }
@@ -190,7 +189,7 @@ public final class Transfers {
       return outcome(
           true,
           "transferred "
-              + ProgressMeter.bytes(source.size())
+              + Units.bytes(source.size())
               + " by "
               + req.method().argName()
               + how

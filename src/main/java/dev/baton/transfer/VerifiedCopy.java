@@ -2,7 +2,6 @@ package dev.baton.transfer;
 
 import dev.baton.ssh.ShellQuote;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -69,23 +68,13 @@ public record VerifiedCopy(String sha256, long size, String source, String verif
   }
 
   /**
-   * The digest {@link #checkCommand}'s output vouches for, if it names {@code expectedSha256} and
-   * the file's current size.
+   * The digest a record vouches for: {@code expectedSha256}, when the record (its key=value lines,
+   * as {@link #render} writes them, parsed) names it and the file's current size; else empty.
    */
-  public static Optional<String> vouchedDigest(String checkOutput, String expectedSha256) {
-    String[] lines = checkOutput.strip().split("\n", 2);
-    if (lines.length < 2 || expectedSha256 == null) {
-      return Optional.empty();
-    }
-    Map<String, String> kv = new LinkedHashMap<>();
-    for (String line : lines[1].split("\n")) {
-      int eq = line.indexOf('=');
-      if (eq > 0) {
-        kv.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
-      }
-    }
+  public static Optional<String> vouchedDigest(
+      Map<String, String> record, String currentSize, String expectedSha256) {
     String want = expectedSha256.strip().toLowerCase(java.util.Locale.ROOT);
-    boolean sizeMatches = lines[0].strip().equals(kv.get("size"));
-    return sizeMatches && want.equals(kv.get("sha256")) ? Optional.of(want) : Optional.empty();
+    boolean sizeMatches = currentSize.strip().equals(record.get("size"));
+    return sizeMatches && want.equals(record.get("sha256")) ? Optional.of(want) : Optional.empty();
   }
 }
