@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.lab.EmbeddedLab;
 import dev.baton.lab.EmbeddedLab.LabHost;
 import dev.baton.testing.Baton;
+import dev.baton.testing.LinkRelay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -77,7 +78,7 @@ final class Failback {
    * Makes baton reach {@code host} through {@code relay}: a copy of the lab's inventory and
    * known_hosts where that host's address is the relay's (same host key).
    */
-  void route(LabHost host, ThrottledRelay relay) throws IOException {
+  void route(LabHost host, LinkRelay relay) throws IOException {
     String inv = Files.readString(lab.inventory());
     String hostLine =
         host.name()

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.lab.EmbeddedLab;
 import dev.baton.lab.EmbeddedLab.LabHost;
 import dev.baton.testing.Baton;
+import dev.baton.testing.LinkRelay;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class FailbackResumeTest {
   Failback fb;
   LabHost primary;
   LabHost secondary;
-  ThrottledRelay relay;
+  LinkRelay relay;
 
   @BeforeEach
   void startLab() throws IOException {
@@ -60,9 +61,8 @@ class FailbackResumeTest {
 
   /** Baton reaches the primary over a link of {@code rate} bytes/s, so a transfer takes a while. */
   private void slowLinkToPrimary(long rate) throws IOException {
-    relay =
-        new ThrottledRelay(
-            new InetSocketAddress(primary.ssh().address(), primary.ssh().port()), rate);
+    relay = new LinkRelay(new InetSocketAddress(primary.ssh().address(), primary.ssh().port()));
+    relay.rate(rate);
     fb.route(primary, relay);
   }
 
@@ -140,7 +140,7 @@ class FailbackResumeTest {
       Failback.kill(p);
       // The dead client's socket buffers still hold megabytes the relay would go on delivering
       // (and flush at once when unthrottled below); drop them so the part stops where it is.
-      relay.cut();
+      relay.dropConnections();
       partBefore = settledSize(part);
     } finally {
       p.destroyForcibly();
@@ -183,7 +183,7 @@ class FailbackResumeTest {
       Path part = Path.of(primaryBackup(first) + ".part");
       Failback.awaitResult(fb.journalOf(first), "primary", BACKUP, p);
       Failback.awaitTrue(() -> Failback.size(part) > 512 * 1024, p, "a transfer under way");
-      relay.cut();
+      relay.dropConnections();
       relay.rate(0);
       r1 = Baton.await(p, 300);
     } finally {

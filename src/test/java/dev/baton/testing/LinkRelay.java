@@ -9,15 +9,21 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP relay between a replication server and its agent that a test can cut (every connection
- * closed, nothing accepted: the network is gone) and restore (listening again on the same port).
+ * A TCP relay in front of one target that a test can make narrow ({@link #rate}), drop ({@link
+ * #dropConnections}: every relayed connection reset, new ones still accepted), cut ({@link #cut}:
+ * reset and nothing accepted, the network is gone) and restore (listening again on the same port).
  */
 public final class LinkRelay implements AutoCloseable {
+  /** Bytes per read: small enough that a rate limit paces smoothly. */
+  private static final int CHUNK = 8 * 1024;
+
   private final InetSocketAddress target;
   private final InetAddress bind;
   private final int port;
+  private final AtomicLong bytesPerSecond = new AtomicLong();
   private final List<Socket> sockets = new ArrayList<>();
   private ServerSocket listener;
 
@@ -43,6 +49,11 @@ public final class LinkRelay implements AutoCloseable {
     return port;
   }
 
+  /** Limits each direction of each connection to {@code bytesPerSecond} from now on; 0 = none. */
+  public void rate(long bytesPerSecond) {
+    this.bytesPerSecond.set(bytesPerSecond);
+  }
+
   /** Listens again (a no-op while up): new connections are relayed. */
   public synchronized void restore() throws IOException {
     if (listener != null) {
@@ -57,13 +68,25 @@ public final class LinkRelay implements AutoCloseable {
     t.start();
   }
 
-  /** Closes the listener and every relayed connection. */
+  /** Stops listening and drops every relayed connection. */
   public synchronized void cut() {
     if (listener != null) {
       close(listener);
       listener = null;
     }
-    sockets.forEach(LinkRelay::close);
+    dropConnections();
+  }
+
+  /** Resets every relayed connection without a goodbye, as a dropped link would. */
+  public synchronized void dropConnections() {
+    for (Socket s : sockets) {
+      try {
+        s.setSoLinger(true, 0);
+      } catch (IOException alreadyClosed) {
+        // closed below all the same
+      }
+      close(s);
+    }
     sockets.clear();
   }
 
@@ -80,25 +103,29 @@ public final class LinkRelay implements AutoCloseable {
         pump(in, out);
         pump(out, in);
       } catch (IOException e) {
-        // cut, or the target is down: the server sees its connection fail
+        // cut, or the target is down: the client sees its connection fail
       }
     }
   }
 
-  private static void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to) {
     Thread t =
         new Thread(
             () -> {
-              byte[] buf = new byte[65536];
+              byte[] buf = new byte[CHUNK];
               try (InputStream i = from.getInputStream();
                   OutputStream o = to.getOutputStream()) {
                 int n;
                 while ((n = i.read(buf)) > 0) {
                   o.write(buf, 0, n);
                   o.flush();
+                  long rate = bytesPerSecond.get();
+                  if (rate > 0) {
+                    Thread.sleep(Math.max(1, n * 1000L / rate));
+                  }
                 }
-              } catch (IOException e) {
-                // one side closed
+              } catch (IOException | InterruptedException e) {
+                // one side closed, or the link was dropped
               } finally {
                 close(from);
                 close(to);
