@@ -67,7 +67,12 @@ public final class SshConnector implements AutoCloseable {
   /** SFTP read/write request size: just under OpenSSH sftp-server's 256 KiB limit. */
   static final int SFTP_CHUNK = 255 * 1024;
 
-  static final long WINDOW = 16L * 1024 * 1024;
+  /**
+   * How much a host may send before we acknowledge it: OpenSSH's own 2 MiB. A 16 MiB window (with
+   * 64 SFTP reads in flight) made OpenSSH 9.2's sshd stall for seconds at ~1 MiB/s between bursts:
+   * a cold 1 GiB SFTP read took 24-31 s against 4.4 s with 2 MiB (docs/performance.md).
+   */
+  static final long WINDOW = 2L * 1024 * 1024;
 
   /**
    * Settings shared by every connection of a run.
