@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -309,7 +310,36 @@ final class Launcher {
       }
       s = s.withKeepAlive(Duration.ofSeconds(seconds));
     }
-    return s.withAcceptNewHostKeys(output.acceptNewHostKeys);
+    return s.withShellSession(shellSession(inventory))
+        .withAcceptNewHostKeys(output.acceptNewHostKeys);
+  }
+
+  /**
+   * {@code baton_shell_session: false} in the inventory: one SSH channel per command, for hosts
+   * whose commands must run under the login shell rather than /bin/sh. One value for the run.
+   */
+  private static boolean shellSession(Inventory inventory) throws BatonCliException {
+    LinkedHashSet<String> values = new LinkedHashSet<>();
+    for (String h : inventory.hosts()) {
+      Object v = inventory.varsOf(h).get("baton_shell_session");
+      if (v != null) {
+        values.add(v.toString().strip().toLowerCase(Locale.ROOT));
+      }
+    }
+    if (values.size() > 1) {
+      throw new BatonCliException(
+          ExitCodes.BAD_INPUT, "hosts name different baton_shell_session values " + values);
+    }
+    String v = values.isEmpty() ? "true" : values.iterator().next();
+    switch (v) {
+      case "true", "yes", "on", "1":
+        return true;
+      case "false", "no", "off", "0":
+        return false;
+      default:
+        throw new BatonCliException(
+            ExitCodes.BAD_INPUT, "baton_shell_session must be true or false, not " + v);
+    }
   }
 
   private static Connector connector(SshConnector ssh) {

@@ -85,6 +85,8 @@ public final class SshConnector implements AutoCloseable {
    *     for, or null for none
    * @param keepAlive interval of keepalive requests; the session is declared lost after 4
    *     unanswered ones
+   * @param shellSession run short commands without stdin through one long-lived shell per host
+   *     ({@link ShellSession}) instead of a new channel each
    */
   public record Settings(
       Path knownHosts,
@@ -92,7 +94,8 @@ public final class SshConnector implements AutoCloseable {
       Path sshConfig,
       String agentSocket,
       Path defaultKeyDir,
-      Duration keepAlive) {
+      Duration keepAlive,
+      boolean shellSession) {
     public Settings {
       Objects.requireNonNull(knownHosts, "known_hosts file");
       keepAlive = keepAlive == null ? Duration.ofSeconds(15) : keepAlive;
@@ -108,40 +111,54 @@ public final class SshConnector implements AutoCloseable {
           ssh.resolve("config"),
           System.getenv("SSH_AUTH_SOCK"),
           ssh,
-          Duration.ofSeconds(15));
+          Duration.ofSeconds(15),
+          true);
     }
 
     /** Nothing from the user's ~/.ssh: only what is given. For tests and the lab. */
     public static Settings isolated(Path knownHosts) {
-      return new Settings(knownHosts, false, null, null, null, Duration.ofSeconds(15));
+      return new Settings(knownHosts, false, null, null, null, Duration.ofSeconds(15), true);
     }
 
     public Settings withKnownHosts(Path file) {
       return new Settings(
-          file, acceptNewHostKeys, sshConfig, agentSocket, defaultKeyDir, keepAlive);
+          file, acceptNewHostKeys, sshConfig, agentSocket, defaultKeyDir, keepAlive, shellSession);
     }
 
     public Settings withAcceptNewHostKeys(boolean accept) {
-      return new Settings(knownHosts, accept, sshConfig, agentSocket, defaultKeyDir, keepAlive);
+      return new Settings(
+          knownHosts, accept, sshConfig, agentSocket, defaultKeyDir, keepAlive, shellSession);
     }
 
     public Settings withSshConfig(Path file) {
       return new Settings(
-          knownHosts, acceptNewHostKeys, file, agentSocket, defaultKeyDir, keepAlive);
+          knownHosts, acceptNewHostKeys, file, agentSocket, defaultKeyDir, keepAlive, shellSession);
     }
 
     public Settings withAgentSocket(String socket) {
       return new Settings(
-          knownHosts, acceptNewHostKeys, sshConfig, socket, defaultKeyDir, keepAlive);
+          knownHosts, acceptNewHostKeys, sshConfig, socket, defaultKeyDir, keepAlive, shellSession);
     }
 
     public Settings withDefaultKeyDir(Path dir) {
-      return new Settings(knownHosts, acceptNewHostKeys, sshConfig, agentSocket, dir, keepAlive);
+      return new Settings(
+          knownHosts, acceptNewHostKeys, sshConfig, agentSocket, dir, keepAlive, shellSession);
+    }
+
+    public Settings withShellSession(boolean on) {
+      return new Settings(
+          knownHosts, acceptNewHostKeys, sshConfig, agentSocket, defaultKeyDir, keepAlive, on);
     }
 
     public Settings withKeepAlive(Duration interval) {
       return new Settings(
-          knownHosts, acceptNewHostKeys, sshConfig, agentSocket, defaultKeyDir, interval);
+          knownHosts,
+          acceptNewHostKeys,
+          sshConfig,
+          agentSocket,
+          defaultKeyDir,
+          interval,
+          shellSession);
     }
   }
 

@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
@@ -16,10 +17,12 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 
 /**
- * One host over one persistent SSH session: every command is an exec channel on it, file operations
- * share one lazily opened SFTP channel. After the session is lost, the next call opens a new one
- * (with the same strict host key check); the call that was running when it was lost fails with
- * CONNECTION_LOST, never with a made-up result.
+ * One host over one persistent SSH session: a command runs in the session's long-lived shell
+ * ({@link ShellSession}) when it can, else on an exec channel of its own (stdin to feed, a become
+ * password to answer, a very long line, the shell busy with another thread's command, or a host
+ * that does not run the shell); file operations share one lazily opened SFTP channel. After the
+ * session is lost, the next call opens a new one (with the same strict host key check); the call
+ * that was running when it was lost fails with CONNECTION_LOST, never with a made-up result.
  */
 final class SshRemote implements Remote {
   private static final Map<String, Integer> SIGNALS =
@@ -33,6 +36,13 @@ final class SshRemote implements Remote {
   private SftpClient sftp;
   private ClientSession sftpSession;
   private boolean closed;
+
+  /** Held by the one command that uses the shell session; others take a channel of their own. */
+  private final ReentrantLock shellBusy = new ReentrantLock();
+
+  private ShellSession shell;
+  private ClientSession shellOf;
+  private String shellRefused;
 
   SshRemote(SshConnector connector, HostSpec spec) {
     this.connector = connector;
@@ -132,6 +142,21 @@ final class SshRemote implements Remote {
           host() + ": " + e.getMessage() + " (command: " + CommandLine.brief(commandLine) + ")");
     }
     String brief = CommandLine.brief(commandLine);
+    if (connector.settings().shellSession()
+        && line.prompt() == null
+        && options.stdin().length == 0
+        && line.line().length() * 3 <= ShellSession.MAX_LINE_BYTES
+        && !shellBusy.isHeldByCurrentThread()
+        && shellBusy.tryLock()) {
+      try {
+        ShellSession sh = shell();
+        if (sh != null) {
+          return inShell(sh, line, options, brief);
+        }
+      } finally {
+        shellBusy.unlock();
+      }
+    }
     ClientSession session = session();
     ChannelExec channel;
     try {
@@ -193,6 +218,100 @@ final class SshRemote implements Remote {
     }
   }
 
+  /** The shell session of the live session, started on first use; null when the host refused it. */
+  private ShellSession shell() throws RemoteException {
+    ClientSession session = session();
+    synchronized (this) {
+      if (shell != null && shellOf == session && shell.usable()) {
+        return shell;
+      }
+      if (shell != null) {
+        shell.close();
+        shell = null;
+      }
+      if (shellRefused != null) {
+        return null;
+      }
+    }
+    ShellSession started;
+    try {
+      started = ShellSession.open(session, Duration.ofSeconds(10));
+    } catch (IOException e) {
+      if (!session.isOpen() || session.isClosing()) {
+        throw connectionLost("starting a shell session", e);
+      }
+      synchronized (this) {
+        // For the rest of this connection, one channel per command, as before.
+        shellRefused = e.getMessage();
+      }
+      return null;
+    }
+    synchronized (this) {
+      shell = started;
+      shellOf = session;
+    }
+    return started;
+  }
+
+  private ExecResult inShell(ShellSession sh, CommandLine line, ExecOptions options, String brief)
+      throws RemoteException {
+    long limit =
+        options.timeout() == null ? Long.MAX_VALUE : Math.max(1, options.timeout().toMillis());
+    try {
+      return sh.run(line.line(), limit);
+    } catch (ShellSession.TimedOut t) {
+      kill(t.pid(), sh);
+      throw new RemoteException(
+          Kind.COMMAND_TIMEOUT,
+          host(),
+          host() + ": command ran longer than " + options.timeout() + " and was stopped: " + brief);
+    } catch (IOException e) {
+      ClientSession s = shellOf;
+      if (s == null || !s.isOpen() || s.isClosing()) {
+        throw connectionLost(brief, e);
+      }
+      throw new RemoteException(
+          Kind.OTHER,
+          host(),
+          host()
+              + ": the shell session ended while running: "
+              + brief
+              + " (its outcome is unknown)",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      sh.close();
+      throw new RemoteException(
+          Kind.OTHER, host(), host() + ": interrupted while running: " + brief);
+    }
+  }
+
+  /**
+   * Kills a command of the shell session that ran over its time, children first so that none is
+   * left running, from a channel of its own: the shell is busy waiting for it. The shell lives on
+   * when the command's end arrives; else it is closed and the next command starts another.
+   */
+  private void kill(long pid, ShellSession sh) throws RemoteException {
+    if (pid > 0) {
+      String p = Long.toString(pid);
+      try {
+        exec(
+            "pkill -KILL -P " + p + " 2>/dev/null; kill -KILL " + p,
+            ExecOptions.DEFAULT.withTimeout(Duration.ofSeconds(10)));
+      } catch (RemoteException e) {
+        // The shell is closed below if the command did not end.
+      }
+    }
+    try {
+      if (pid > 0 && sh.awaitEnd(Duration.ofSeconds(5))) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sh.close();
+  }
+
   /**
    * Closes the channel politely (SSH_MSG_CHANNEL_CLOSE), so that the server ends the command; an
    * immediate close would only forget the channel on this side.
@@ -228,6 +347,10 @@ final class SshRemote implements Remote {
   @Override
   public synchronized void close() {
     closed = true;
+    if (shell != null) {
+      shell.close();
+      shell = null;
+    }
     if (sftp != null) {
       try {
         sftp.close();

@@ -159,11 +159,30 @@ class OpenSshServerTest {
               RemoteException.class, e -> assertThat(e.kind()).isEqualTo(Kind.COMMAND_TIMEOUT));
       long pid =
           Long.parseLong(Files.readString(dir.resolve("pid"), StandardCharsets.UTF_8).strip());
-      // baton sends SIGKILL with a "signal" channel request; OpenSSH honours it (killpg) for
-      // ordinary users but refuses it for root logins ("session signalling requires privilege
-      // separation"), which is what this test uses: end the command here instead.
-      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      // The command ran in the shell session, which knows its pid and kills it from another
+      // channel: it ends even for a root login, where OpenSSH refuses the "signal" request
+      // ("session signalling requires privilege separation").
+      SshConnectorTest.awaitDead(pid);
       assertThat(r.exec("echo still", ExecOptions.DEFAULT).stdout()).isEqualTo("still\n");
+    }
+  }
+
+  @Test
+  void aForcedCommandThatRefusesTheShellSessionLeavesAChannelPerCommand() throws Exception {
+    // A restricted key: the wrapper runs ordinary commands but refuses a shell reading stdin.
+    String wrapper =
+        "case \\\"$SSH_ORIGINAL_COMMAND\\\" in 'exec /bin/sh -c'*) echo refused >&2; exit 1;;"
+            + " esac; exec /bin/sh -c \\\"$SSH_ORIGINAL_COMMAND\\\"";
+    Files.writeString(
+        dir.resolve("authorized_keys"),
+        "command=\"" + wrapper + "\" " + Files.readString(dir.resolve("id_ed25519.pub")));
+    try (SshConnector ssh = new SshConnector(SshConnector.Settings.isolated(knownHosts));
+        Remote r = ssh.connect(spec())) {
+      ExecResult first = r.exec("cat /proc/$PPID/comm; exit 4", ExecOptions.DEFAULT);
+      assertThat(first.exitCode()).isEqualTo(4);
+      // Each command's parent is sshd itself, not a shell session.
+      assertThat(first.stdout()).isEqualTo("sshd\n");
+      assertThat(r.exec("cat /proc/$PPID/comm", ExecOptions.DEFAULT).stdout()).isEqualTo("sshd\n");
     }
   }
 }

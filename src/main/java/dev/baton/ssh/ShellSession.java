@@ -1,0 +1,320 @@
+package dev.baton.ssh;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.session.ClientSession;
+
+/**
+ * One long-lived {@code /bin/sh} on a host that runs commands one after another over a single exec
+ * channel. A command on a fresh channel costs sshd a fork of its session process and an exec of the
+ * login shell, ~15 ms on the benchmark machine; here it costs the fork of a small shell, ~4-6 ms.
+ * Each command still runs in its own {@code /bin/sh -c} process, so {@code cd}, {@code exit} and
+ * variables never leak from one command into the next, and {@code $$} is its own.
+ *
+ * <p>Framing: the command goes to the driver's stdin followed by a line holding only a random token
+ * that no command can know in advance. The driver starts {@code /bin/sh -c <command>} with stdin
+ * from /dev/null, reports the job's pid on stderr (so a timeout can kill it), waits, then writes
+ * {@code <token>:rc:<status>} on stdout and {@code <token>:end} on stderr. Each marker is one write
+ * shorter than PIPE_BUF, so it never splits the command's own output and removing it gives the
+ * command's streams back byte for byte.
+ *
+ * <p>Not thread-safe: the caller runs one command at a time (SshRemote holds a lock).
+ */
+final class ShellSession implements AutoCloseable {
+  /** Longer lines go to a channel of their own: dash reads its stdin one byte at a time. */
+  static final int MAX_LINE_BYTES = 16 * 1024;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The driver (POSIX sh, builtins only in the loop). */
+  private static final String DRIVER =
+      String.join(
+          "\n",
+          "IFS= read -r n || exit 0",
+          "printf '%s:ready\\n' \"$n\"",
+          "while :; do",
+          "  c=",
+          "  f=",
+          "  while :; do",
+          "    IFS= read -r l || exit 0",
+          "    [ \"$l\" = \"$n\" ] && break",
+          "    c=\"$c$f$l\"",
+          "    f=\"",
+          "\"",
+          "  done",
+          "  /bin/sh -c \"$c\" </dev/null &",
+          "  p=$!",
+          "  printf '%s:pid:%d\\n' \"$n\" \"$p\" >&2",
+          "  wait \"$p\"",
+          "  r=$?",
+          "  printf '%s:rc:%d\\n' \"$n\" \"$r\"",
+          "  printf '%s:end\\n' \"$n\" >&2",
+          "done");
+
+  /** The command ran longer than allowed; {@code pid} is its process on the host (0: unknown). */
+  static final class TimedOut extends Exception {
+    private final long pid;
+
+    TimedOut(long pid) {
+      super("timed out", null, false, false);
+      this.pid = pid;
+    }
+
+    long pid() {
+      return pid;
+    }
+  }
+
+  private final ChannelExec channel;
+  private final String token;
+  private final byte[] rcMark;
+  private final byte[] pidMark;
+  private final byte[] endMark;
+  private final Stream out = new Stream();
+  private final Stream err = new Stream();
+  private boolean broken;
+
+  private ShellSession(ChannelExec channel, String token) {
+    this.channel = channel;
+    this.token = token;
+    this.rcMark = (token + ":rc:").getBytes(StandardCharsets.US_ASCII);
+    this.pidMark = (token + ":pid:").getBytes(StandardCharsets.US_ASCII);
+    this.endMark = (token + ":end\n").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Starts the driver and waits for its greeting. Fails (IOException) when the host does not run it
+   * as asked, e.g. a forced command in authorized_keys: the caller then uses a channel per command.
+   */
+  static ShellSession open(ClientSession session, Duration limit) throws IOException {
+    byte[] t = new byte[16];
+    RANDOM.nextBytes(t);
+    String token = "baton-" + HexFormat.of().formatHex(t);
+    ChannelExec channel = session.createExecChannel("exec /bin/sh -c " + ShellQuote.quote(DRIVER));
+    ShellSession s = new ShellSession(channel, token);
+    channel.setOut(s.out);
+    channel.setErr(s.err);
+    channel.addCloseFutureListener(f -> s.wake());
+    boolean ok = false;
+    try {
+      channel.open().verify(limit);
+      s.send(token + "\n");
+      byte[] ready = (token + ":ready\n").getBytes(StandardCharsets.US_ASCII);
+      long deadline = System.nanoTime() + limit.toNanos();
+      synchronized (s) {
+        while (s.out.find(ready, 0) < 0) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0 || !channel.isOpen() || channel.isClosing()) {
+            throw new IOException(
+                "the host did not start a shell session (/bin/sh) on an exec channel");
+          }
+          s.wait(Math.max(1, left / 1_000_000));
+        }
+        s.out.clear();
+        s.err.clear();
+      }
+      ok = true;
+      return s;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting a shell session", e);
+    } finally {
+      if (!ok) {
+        channel.close(true);
+      }
+    }
+  }
+
+  boolean usable() {
+    return !broken && channel.isOpen() && !channel.isClosing();
+  }
+
+  /**
+   * Runs one command line and waits at most {@code limitMillis} for it.
+   *
+   * @throws TimedOut when it ran longer; the driver is still waiting for it
+   * @throws IOException when the driver's channel ended first: the outcome is unknown
+   */
+  ExecResult run(String line, long limitMillis) throws IOException, TimedOut, InterruptedException {
+    synchronized (this) {
+      out.clear();
+      err.clear();
+    }
+    // No newline after the command's last line inside the driver: with one, dash forks the last
+    // command instead of exec'ing it, one process more per command.
+    try {
+      int end = line.length();
+      while (end > 0 && line.charAt(end - 1) == '\n') {
+        end--;
+      }
+      send(line.substring(0, end) + "\n" + token + "\n");
+    } catch (IOException e) {
+      broken = true;
+      throw e;
+    }
+    long deadline =
+        limitMillis == Long.MAX_VALUE
+            ? Long.MAX_VALUE
+            : System.nanoTime() + limitMillis * 1_000_000;
+    synchronized (this) {
+      // Where to look next: a long output is scanned once, not again on every wake-up.
+      int outFrom = 0;
+      int errFrom = 0;
+      while (true) {
+        int rcAt = out.find(rcMark, outFrom);
+        int rcEnd = rcAt < 0 ? -1 : out.indexOf((byte) '\n', rcAt + rcMark.length);
+        int endAt = err.find(endMark, errFrom);
+        if (rcEnd >= 0 && endAt >= 0) {
+          int status =
+              Integer.parseInt(
+                  new String(
+                      out.bytes,
+                      rcAt + rcMark.length,
+                      rcEnd - rcAt - rcMark.length,
+                      StandardCharsets.US_ASCII));
+          byte[] stdout = out.without(rcAt, rcEnd + 1);
+          int pidAt = err.find(pidMark, 0);
+          int pidEnd = pidAt < 0 ? -1 : err.indexOf((byte) '\n', pidAt);
+          byte[] stderr = err.copy(0, endAt);
+          if (pidEnd >= 0 && pidEnd < endAt) {
+            stderr = cut(stderr, pidAt, pidEnd + 1);
+          }
+          return new ExecResult(
+              status,
+              new String(stdout, StandardCharsets.UTF_8),
+              new String(stderr, StandardCharsets.UTF_8));
+        }
+        outFrom = rcAt >= 0 ? rcAt : Math.max(0, out.length - rcMark.length);
+        errFrom = endAt >= 0 ? endAt : Math.max(0, err.length - endMark.length);
+        if (!channel.isOpen() || channel.isClosing()) {
+          broken = true;
+          throw new IOException("the shell session ended while the command ran");
+        }
+        long left = deadline == Long.MAX_VALUE ? 1000 : (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          throw new TimedOut(pid());
+        }
+        wait(Math.min(left, 1000));
+      }
+    }
+  }
+
+  /** Waits for the end of a command that was killed after a timeout; false: the driver is lost. */
+  boolean awaitEnd(Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    synchronized (this) {
+      while (out.find(rcMark, 0) < 0 || err.find(endMark, 0) < 0) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0 || !channel.isOpen() || channel.isClosing()) {
+          broken = true;
+          return false;
+        }
+        wait(left);
+      }
+      return true;
+    }
+  }
+
+  private long pid() {
+    int at = err.find(pidMark, 0);
+    int end = at < 0 ? -1 : err.indexOf((byte) '\n', at);
+    if (end < 0) {
+      return 0;
+    }
+    String digits =
+        new String(
+            err.bytes, at + pidMark.length, end - at - pidMark.length, StandardCharsets.US_ASCII);
+    try {
+      return Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private void send(String text) throws IOException {
+    OutputStream in = channel.getInvertedIn();
+    in.write(text.getBytes(StandardCharsets.UTF_8));
+    in.flush();
+  }
+
+  private synchronized void wake() {
+    notifyAll();
+  }
+
+  /** Ends the driver: EOF on its stdin makes it exit after the command it runs, if any. */
+  @Override
+  public void close() {
+    broken = true;
+    channel.close(false);
+  }
+
+  /** A growing byte buffer that MINA writes one stream of the channel into. */
+  private final class Stream extends OutputStream {
+    private byte[] bytes = new byte[8192];
+    private int length;
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      synchronized (ShellSession.this) {
+        if (length + len > bytes.length) {
+          bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + len));
+        }
+        System.arraycopy(b, off, bytes, length, len);
+        length += len;
+        ShellSession.this.notifyAll();
+      }
+    }
+
+    void clear() {
+      length = 0;
+    }
+
+    int find(byte[] mark, int from) {
+      outer:
+      for (int i = from; i <= length - mark.length; i++) {
+        for (int j = 0; j < mark.length; j++) {
+          if (bytes[i + j] != mark[j]) {
+            continue outer;
+          }
+        }
+        return i;
+      }
+      return -1;
+    }
+
+    int indexOf(byte b, int from) {
+      for (int i = from; i < length; i++) {
+        if (bytes[i] == b) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    byte[] copy(int from, int to) {
+      return Arrays.copyOfRange(bytes, from, to);
+    }
+
+    byte[] without(int from, int to) {
+      return cut(Arrays.copyOf(bytes, length), from, to);
+    }
+  }
+
+  private static byte[] cut(byte[] b, int from, int to) {
+    byte[] r = new byte[b.length - (to - from)];
+    System.arraycopy(b, 0, r, 0, from);
+    System.arraycopy(b, to, r, from, b.length - to);
+    return r;
+  }
+}

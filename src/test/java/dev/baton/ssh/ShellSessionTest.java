@@ -1,0 +1,145 @@
+package dev.baton.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.ssh.RemoteException.Kind;
+import dev.baton.testing.TestHosts;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Commands through the session's long-lived shell ({@link ShellSession}) must look exactly like
+ * commands on channels of their own: same output bytes, same exit codes, no state carried from one
+ * command to the next.
+ */
+class ShellSessionTest {
+  @RegisterExtension final TestHosts hosts = TestHosts.withHosts(1);
+
+  private final List<SshConnector> connectors = new ArrayList<>();
+
+  private Remote connect(boolean shellSession) throws RemoteException {
+    SshConnector c = new SshConnector(hosts.settings().withShellSession(shellSession));
+    connectors.add(c);
+    return c.connect(hosts.spec(0));
+  }
+
+  @AfterEach
+  void close() {
+    connectors.forEach(SshConnector::close);
+  }
+
+  private static String run(Remote r, String line) throws RemoteException {
+    return r.exec(line, ExecOptions.DEFAULT).stdout();
+  }
+
+  @Test
+  void commandsShareOneShellProcessButNoState() throws Exception {
+    try (Remote r = connect(true)) {
+      // One parent for every command: the shell session, not a new channel each time.
+      String parent = run(r, "echo $PPID");
+      assertThat(run(r, "echo $PPID")).isEqualTo(parent);
+      assertThat(run(r, "cat /proc/$PPID/comm")).isEqualTo("sh\n");
+      assertThat(run(r, "echo $$")).isNotEqualTo(run(r, "echo $$"));
+
+      ExecResult exit = r.exec("cd /; X=leaked; export X; exit 3", ExecOptions.DEFAULT);
+      assertThat(exit.exitCode()).isEqualTo(3);
+      assertThat(run(r, "pwd; echo \"${X:-unset}\""))
+          .isEqualTo(hosts.home(0).toRealPath() + "\nunset\n");
+      // Nothing of the driver's own variables is visible to a command.
+      assertThat(run(r, "echo \"[$n$c$l$p$r]\"")).isEqualTo("[]\n");
+    }
+  }
+
+  @Test
+  void aChannelPerCommandWhenTurnedOff() throws Exception {
+    try (Remote r = connect(false)) {
+      // The parent is the server (here the embedded server's JVM), not a shell.
+      assertThat(run(r, "cat /proc/$PPID/comm")).isNotEqualTo("sh\n");
+    }
+  }
+
+  @Test
+  void outputComesBackByteForByte() throws Exception {
+    try (Remote r = connect(true)) {
+      ExecResult noNewline = r.exec("printf 'a'; printf 'b' >&2", ExecOptions.DEFAULT);
+      assertThat(noNewline.stdout()).isEqualTo("a");
+      assertThat(noNewline.stderr()).isEqualTo("b");
+      ExecResult empty = r.exec("true", ExecOptions.DEFAULT);
+      assertThat(empty.stdout()).isEmpty();
+      assertThat(empty.stderr()).isEmpty();
+      assertThat(run(r, "printf 'caf\\303\\251\\n\\n'")).isEqualTo("café\n\n");
+      // Interleaved streams and a large output that arrives in many packets.
+      ExecResult big =
+          r.exec(
+              "i=0; while [ $i -lt 200 ]; do echo \"err $i\" >&2; i=$((i+1)); done;"
+                  + " head -c 3000000 /dev/zero | tr '\\0' x",
+              ExecOptions.DEFAULT);
+      assertThat(big.stdout()).hasSize(3_000_000).containsOnlyOnce("x".repeat(3_000_000));
+      assertThat(big.stderr().lines()).hasSize(200).startsWith("err 0").endsWith("err 199");
+      // A multi-line script, and a command that reads stdin gets EOF at once.
+      assertThat(run(r, "a=1\nb=2\necho $((a+b))")).isEqualTo("3\n");
+      assertThat(run(r, "cat; echo done")).isEqualTo("done\n");
+    }
+  }
+
+  @Test
+  void aCommandThatEndsTheShellHasAnUnknownOutcomeAndTheNextStartsAnother() throws Exception {
+    try (Remote r = connect(true)) {
+      String parent = run(r, "echo $PPID");
+      assertThatThrownBy(() -> r.exec("kill -KILL $PPID; sleep 2", ExecOptions.DEFAULT))
+          .isInstanceOfSatisfying(
+              RemoteException.class, e -> assertThat(e.kind()).isEqualTo(Kind.OTHER))
+          .hasMessageContaining("host0")
+          .hasMessageContaining("outcome is unknown");
+      String next = run(r, "echo $PPID");
+      assertThat(next).isNotBlank().isNotEqualTo(parent);
+    }
+  }
+
+  @Test
+  void aTimedOutCommandIsKilledAndTheShellLivesOn() throws Exception {
+    try (Remote r = connect(true)) {
+      String parent = run(r, "echo $PPID");
+      assertThatThrownBy(
+              () ->
+                  r.exec(
+                      "echo $$ > pid; sleep 30 & echo $! > child; wait",
+                      ExecOptions.DEFAULT.withTimeout(Duration.ofMillis(500))))
+          .isInstanceOfSatisfying(
+              RemoteException.class, e -> assertThat(e.kind()).isEqualTo(Kind.COMMAND_TIMEOUT));
+      SshConnectorTest.awaitDead(Long.parseLong(read("pid")));
+      SshConnectorTest.awaitDead(Long.parseLong(read("child")));
+      assertThat(run(r, "echo $PPID")).isEqualTo(parent);
+    }
+  }
+
+  @Test
+  void commandsFromTwoThreadsAtOnceBothRun() throws Exception {
+    try (Remote r = connect(true)) {
+      CompletableFuture<ExecResult> slow =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return r.exec("sleep 1; echo slow", ExecOptions.DEFAULT);
+                } catch (RemoteException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      Thread.sleep(200);
+      // The shell is busy with the other thread's command: this one takes a channel.
+      assertThat(run(r, "echo quick")).isEqualTo("quick\n");
+      assertThat(slow.get().stdout()).isEqualTo("slow\n");
+    }
+  }
+
+  private String read(String file) throws Exception {
+    return Files.readString(hosts.home(0).resolve(file)).strip();
+  }
+}
