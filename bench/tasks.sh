@@ -31,6 +31,7 @@ playbook() { # playbook FILE N
 	} >"$1"
 }
 for n in 1 10 "$MANY"; do playbook "$work/t$n.yml" "$n"; done
+{ cat "$INVENTORY"; printf '\n[all:vars]\nbaton_shell_session=false\n'; } >"$work/inventory-channels.ini"
 
 export BATON_HOME=$work/baton-home
 : >"$work/ansible.cfg"
@@ -38,8 +39,10 @@ export ANSIBLE_CONFIG=$work/ansible.cfg ANSIBLE_LOCAL_TEMP=$work/ansible-tmp ANS
 export ANSIBLE_RETRY_FILES_ENABLED=False
 
 baton_run() { # baton_run PLAYBOOK LIMIT [OPTION...]
-	"$repo/baton" play --color=never -i "$INVENTORY" -l "$2" "${@:3}" "$1"
+	"$repo/baton" play --color=never -i "${BATON_INVENTORY:-$INVENTORY}" -l "$2" "${@:3}" "$1"
 }
+# The same with one SSH channel per command (baton_shell_session=false), for the shell session's gain.
+baton_run_channels() { BATON_INVENTORY=$work/inventory-channels.ini baton_run "$@"; }
 ansible_run() { # ansible_run defaults|tuned PLAYBOOK LIMIT
 	local cp rc=0
 	cp=$(mktemp -d "$work/cp.XXXXXX")
@@ -80,12 +83,17 @@ for r in $(seq "$RUNS"); do
 	# In-process cost of one task on the open session: median of tasks 2..MANY (task 1 connects).
 	record persist "$(task_ms "$work/jM.jsonl" | tail -n +2 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]/1000}')"
 	timed anst_Mx1 ansible_run tuned "$work/t$MANY.yml" h1; ansible_masters_down
+	timed batonch_10x1 baton_run_channels "$work/t10.yml" h1
+	timed batonch_Mx1 baton_run_channels "$work/t$MANY.yml" h1
+	# The host's own floor: one `/bin/sh -c /bin/true` (fork, exec sh, fork, exec true), in us.
+	record floor "$(ssh -F "$SSH_CONFIG" h1 'i=0; s=$(date +%s%N); while [ $i -lt 200 ]; do /bin/sh -c /bin/true; i=$((i+1)); done; e=$(date +%s%N); echo $(( (e - s) / 200000 ))' | awk '{print $1/1000000}')"
 done
 
 # Every run must really have run every task on every host.
 grep -q 'h10 .*ok=10 ' "$work/baton_10x10.out" || die "baton 10x10 did not report ok=10 on h10"
 grep -q "h1 .*ok=$MANY " "$work/baton_Mx1.out" || die "baton ${MANY}x1 did not report ok=$MANY"
 grep -q 'h10 .*ok=10 ' "$work/anst_10x10.out" || die "ansible 10x10 did not report ok=10 on h10"
+grep -q "h1 .*ok=$MANY " "$work/batonch_Mx1.out" || die "baton (channels) ${MANY}x1 did not report ok=$MANY"
 
 row() { # row LABEL NAME [BATON_NAME]: with BATON_NAME, also baton's median / this median
 	local m
@@ -114,5 +122,8 @@ b1=$(median baton_1x1) b10=$(median baton_10x1) bM=$(median baton_Mx1) a10=$(med
 printf 'baton marginal cost per task   (%d vs 10 tasks)  %7.1f ms   target < 5 ms\n' "$MANY" "$(echo "($bM - $b10) * 1000 / ($MANY - 10)" | bc -l)"
 printf 'baton marginal cost per task   (10 vs 1 tasks)   %7.1f ms\n' "$(echo "($b10 - $b1) * 1000 / 9" | bc -l)"
 printf 'ansible+pl marginal per task   (%d vs 10 tasks)  %7.1f ms\n' "$MANY" "$(echo "($aM - $a10) * 1000 / ($MANY - 10)" | bc -l)"
+c10=$(median batonch_10x1) cM=$(median batonch_Mx1)
+printf 'baton, a channel per command   (%d vs 10 tasks)  %7.1f ms   (baton_shell_session=false)\n' "$MANY" "$(echo "($cM - $c10) * 1000 / ($MANY - 10)" | bc -l)"
+printf 'host floor: one /bin/sh -c /bin/true on h1, run there     %5.1f ms\n' "$(echo "$(median floor) * 1000" | bc -l)"
 printf 'baton per task on the open session (journal, tasks 2..%d)  %5.1f ms   target < 5 ms\n' "$MANY" "$(echo "$(median persist) * 1000" | bc -l)"
 printf '10x10: baton / ansible+pl = %.3f   target <= 0.200\n' "$(ratio "$(median baton_10x10)" "$(median anst_10x10)")"

@@ -180,6 +180,26 @@ class PlayTest {
   }
 
   @Test
+  void shellSessionCanBeTurnedOffAndAWrongValueIsRefused() throws IOException {
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              gather_facts: false
+              tasks:
+                - name: one
+                  shell: echo "$(cd / && pwd)" > where
+            """);
+    Baton.Result off = play(inventory("[all:vars]\nbaton_shell_session=false\n"), book);
+    assertThat(off.exitCode()).as(off.all()).isZero();
+    assertThat(hosts.home(0).resolve("where")).hasContent("/\n");
+
+    Baton.Result wrong = play(inventory("[all:vars]\nbaton_shell_session=maybe\n"), book);
+    assertThat(wrong.exitCode()).as(wrong.all()).isEqualTo(4);
+    assertThat(wrong.stderr()).contains("baton_shell_session must be true or false, not maybe");
+  }
+
+  @Test
   void commandKilledMidRunIsConnectionLostNotSuccess() throws Exception {
     Path inv = inventory("");
     Path book =
