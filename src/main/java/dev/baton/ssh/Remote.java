@@ -13,8 +13,9 @@ public interface Remote extends AutoCloseable {
   String host();
 
   /**
-   * Runs one shell command line on the host and waits for it. The line is passed to the login
-   * user's shell as is: every value inside it must already be quoted ({@link ShellQuote}).
+   * Runs one shell command line on the host and waits for it. The line is run by a POSIX shell as
+   * is (over SSH: {@code /bin/sh -c} in the host's shell session, or the login user's shell on a
+   * channel of its own): every value inside it must already be quoted ({@link ShellQuote}).
    */
   ExecResult exec(String commandLine, ExecOptions options) throws RemoteException;
 
