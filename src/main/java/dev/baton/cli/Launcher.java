@@ -37,6 +37,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Wires one run from what the operator asked: loads and validates everything first (nothing
@@ -284,19 +286,9 @@ final class Launcher {
     }
     // How fast a dead link is noticed (4 unanswered keepalives) is a property of the network the
     // run crosses, so the inventory sets it, once for all hosts, like the known_hosts file.
-    LinkedHashSet<String> keepAlives = new LinkedHashSet<>();
-    for (String h : inventory.hosts()) {
-      Object k = inventory.varsOf(h).get("baton_ssh_keepalive");
-      if (k != null) {
-        keepAlives.add(k.toString().strip());
-      }
-    }
-    if (keepAlives.size() > 1) {
-      throw new BatonCliException(
-          ExitCodes.BAD_INPUT, "hosts name different baton_ssh_keepalive values " + keepAlives);
-    }
-    if (!keepAlives.isEmpty()) {
-      String k = keepAlives.iterator().next();
+    Optional<String> keepAlive = oneValue(inventory, "baton_ssh_keepalive", t -> t);
+    if (keepAlive.isPresent()) {
+      String k = keepAlive.get();
       long seconds;
       try {
         seconds = Long.parseLong(k);
@@ -319,18 +311,8 @@ final class Launcher {
    * whose commands must run under the login shell rather than /bin/sh. One value for the run.
    */
   private static boolean shellSession(Inventory inventory) throws BatonCliException {
-    LinkedHashSet<String> values = new LinkedHashSet<>();
-    for (String h : inventory.hosts()) {
-      Object v = inventory.varsOf(h).get("baton_shell_session");
-      if (v != null) {
-        values.add(v.toString().strip().toLowerCase(Locale.ROOT));
-      }
-    }
-    if (values.size() > 1) {
-      throw new BatonCliException(
-          ExitCodes.BAD_INPUT, "hosts name different baton_shell_session values " + values);
-    }
-    String v = values.isEmpty() ? "true" : values.iterator().next();
+    String v =
+        oneValue(inventory, "baton_shell_session", t -> t.toLowerCase(Locale.ROOT)).orElse("true");
     switch (v) {
       case "true", "yes", "on", "1":
         return true;
@@ -340,6 +322,27 @@ final class Launcher {
         throw new BatonCliException(
             ExitCodes.BAD_INPUT, "baton_shell_session must be true or false, not " + v);
     }
+  }
+
+  /**
+   * The one value the inventory gives {@code name} for the whole run (settings of the run's SSH
+   * client, not of a host), stripped and {@code normal}ized before values are compared: hosts that
+   * name different values are refused.
+   */
+  private static Optional<String> oneValue(
+      Inventory inventory, String name, UnaryOperator<String> normal) throws BatonCliException {
+    LinkedHashSet<String> values = new LinkedHashSet<>();
+    for (String h : inventory.hosts()) {
+      Object v = inventory.varsOf(h).get(name);
+      if (v != null) {
+        values.add(normal.apply(v.toString().strip()));
+      }
+    }
+    if (values.size() > 1) {
+      throw new BatonCliException(
+          ExitCodes.BAD_INPUT, "hosts name different " + name + " values " + values);
+    }
+    return values.stream().findFirst();
   }
 
   private static Connector connector(SshConnector ssh) {
