@@ -171,13 +171,11 @@ final class ShellSession implements AutoCloseable {
         int rcEnd = rcAt < 0 ? -1 : out.indexOf((byte) '\n', rcAt + rcMark.length);
         int endAt = err.find(endMark, errFrom);
         if (rcEnd >= 0 && endAt >= 0) {
-          int status =
-              Integer.parseInt(
-                  new String(
-                      out.bytes,
-                      rcAt + rcMark.length,
-                      rcEnd - rcAt - rcMark.length,
-                      StandardCharsets.US_ASCII));
+          long status = out.number(rcAt + rcMark.length, rcEnd);
+          if (status < 0) {
+            broken = true;
+            throw new IOException("the shell session sent no readable exit status");
+          }
           byte[] stdout = out.without(rcAt, rcEnd + 1);
           int pidAt = err.find(pidMark, 0);
           int pidEnd = pidAt < 0 ? -1 : err.indexOf((byte) '\n', pidAt);
@@ -186,7 +184,7 @@ final class ShellSession implements AutoCloseable {
             stderr = cut(stderr, pidAt, pidEnd + 1);
           }
           return new ExecResult(
-              status,
+              (int) status,
               new String(stdout, StandardCharsets.UTF_8),
               new String(stderr, StandardCharsets.UTF_8));
         }
@@ -224,17 +222,7 @@ final class ShellSession implements AutoCloseable {
   private long pid() {
     int at = err.find(pidMark, 0);
     int end = at < 0 ? -1 : err.indexOf((byte) '\n', at);
-    if (end < 0) {
-      return 0;
-    }
-    String digits =
-        new String(
-            err.bytes, at + pidMark.length, end - at - pidMark.length, StandardCharsets.US_ASCII);
-    try {
-      return Long.parseLong(digits);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    return end < 0 ? 0 : Math.max(0, err.number(at + pidMark.length, end));
   }
 
   private void send(String text) throws IOException {
@@ -300,6 +288,15 @@ final class ShellSession implements AutoCloseable {
         }
       }
       return -1;
+    }
+
+    /** The decimal number the driver printed in {@code [from, to)}; -1 if it is not one. */
+    long number(int from, int to) {
+      try {
+        return Long.parseLong(new String(bytes, from, to - from, StandardCharsets.US_ASCII));
+      } catch (NumberFormatException e) {
+        return -1;
+      }
     }
 
     byte[] copy(int from, int to) {
