@@ -4,17 +4,24 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
 
 /**
- * Faults injected on demand, read from the environment or from {@code <db>.faults} beside the
- * database (KEY=VALUE lines), so they can be set on a remote host without touching its environment.
- * The environment wins when both name the same switch.
+ * Faults injected on demand, read from the environment or from KEY=VALUE lines in {@code
+ * <db>.faults} beside the database or {@code oesim.faults} in its directory (for every db there),
+ * so they can be set on a remote host without touching its environment. The directory's file
+ * outlives a restore that moves the old {@code <db>.*} files aside first, as baton's does. The
+ * environment wins, then {@code <db>.faults}.
  */
 final class Faults {
+  /** The switches for every database of a directory. */
+  static final String DIRECTORY_FILE = "oesim.faults";
+
   static final String RESTORE_DISK_FULL_AFTER = "BATON_SIM_FAULT_RESTORE_DISK_FULL_AFTER";
   static final String BACKUP_ABORT_AFTER = "BATON_SIM_FAULT_BACKUP_ABORT_AFTER";
   static final String BACKUP_RATE = "BATON_SIM_FAULT_BACKUP_RATE";
@@ -26,9 +33,11 @@ final class Faults {
 
   static Faults of(Console c, DbPath db) throws IOException {
     Faults f = new Faults();
-    if (Files.isRegularFile(db.faults())) {
-      try (Reader r = Files.newBufferedReader(db.faults(), StandardCharsets.UTF_8)) {
-        f.values.load(r);
+    for (Path file : List.of(db.dir().resolve(DIRECTORY_FILE), db.faults())) {
+      if (Files.isRegularFile(file)) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+          f.values.load(r);
+        }
       }
     }
     for (Map.Entry<String, String> e : c.env().entrySet()) {

@@ -302,9 +302,12 @@ final class SiteLab implements AutoCloseable {
     privateLocks(s);
   }
 
-  /** Writes (or, with null, removes) the simulator's fault switches beside the site's database. */
+  /**
+   * Writes (or, with null, removes) the simulator's fault switches for the site's database
+   * directory: {@code oesim.faults}, which stays put when the restore moves {@code sports.*} aside.
+   */
   void faults(Site s, String lines) throws IOException {
-    Path f = s.local(s.dbDir()).resolve(DB_NAME + ".faults");
+    Path f = s.local(s.dbDir()).resolve("oesim.faults");
     if (lines == null) {
       Files.deleteIfExists(f);
     } else {
