@@ -19,7 +19,9 @@ import java.util.Set;
  * (step 7 of the failback). Refuses, before changing anything, a db that is in use or is a
  * replication source (split brain) and a backup whose sha256 is not the expected one. An existing
  * db is always moved aside first ({@link PreserveDatabase}); only then is PROREST's overwrite
- * question answered. Success is PROREST's messages plus describe saying Target afterwards.
+ * question answered. Success is PROREST's messages plus describe saying Target afterwards. The lock
+ * a PROREST killed mid-way leaves is removed only when it is provably that PROREST's ({@link
+ * InterruptedRestore}).
  */
 final class OpenEdgeRestore extends OpenEdgeModule {
   static final String MARKER_SUFFIX = ".baton-restore";
@@ -64,6 +66,17 @@ final class OpenEdgeRestore extends OpenEdgeModule {
     if (!backupThere && !ctx.checkMode()) {
       return new TaskResult.Failed(ctx.host() + ": backup " + backup + " is not a file", data);
     }
+    // A lock that our own PROREST, killed in an earlier run, left: it would make the db look in use
+    // for ever, and the old db is already preserved, so removing it is the way to resume.
+    InterruptedRestore interrupted = new InterruptedRestore(ctx, db);
+    InterruptedRestore.Found left = interrupted.look();
+    boolean staleLock = left.ourStaleLock();
+    if (staleLock) {
+      data.put("stale_lock", db + ".lk of an interrupted prorest (" + left.pidText() + ", gone)");
+    }
+    if (left.pidFile() && !left.alive() && !ctx.checkMode()) {
+      interrupted.clear(staleLock);
+    }
     FactsProbe probe = probe(ctx);
     DbFacts facts = probe.read(db, false);
     data.put("before", facts.summary());
@@ -100,8 +113,24 @@ final class OpenEdgeRestore extends OpenEdgeModule {
               + "; nothing changed",
           data);
     }
+    if (!facts.exists() && left.lock() && !staleLock) {
+      return new TaskResult.Failed(
+          ctx.host()
+              + ": "
+              + db
+              + ".lk exists but "
+              + db
+              + ".db does not: "
+              + (left.alive()
+                  ? "the prorest of an earlier run still runs (" + left.pidText() + ")"
+                  : "another process may be creating the db (prodb, prorest)")
+              + "; remove the .lk once nothing runs against it; nothing changed",
+          data);
+    }
     if (facts.exists()) {
-      Optional<String> refusal = refusal(ctx, db, facts, forceSplitBrain, preserveRoot);
+      // In check mode the stale lock is still there (only a real run removes it).
+      boolean lockSeen = ctx.checkMode() && staleLock;
+      Optional<String> refusal = refusal(ctx, db, facts, forceSplitBrain, preserveRoot, lockSeen);
       if (refusal.isPresent()) {
         return new TaskResult.Failed(refusal.get() + "; nothing changed", data);
       }
@@ -114,6 +143,7 @@ final class OpenEdgeRestore extends OpenEdgeModule {
     if (ctx.checkMode()) {
       return new TaskResult.Changed(
           "check mode: would "
+              + (staleLock ? "remove the lock " + data.get("stale_lock") + ", " : "")
               + (facts.exists() ? "move " + db + " aside under " + preserveRoot + ", then " : "")
               + "run "
               + oe.line(db, "prorest", argv)
@@ -137,12 +167,18 @@ final class OpenEdgeRestore extends OpenEdgeModule {
     // Documented: a stale recovery file makes the new target refuse its source.
     files(ctx).delete(db.file(".repl.recovery"));
 
-    Utilities.Run restore = oe.run(db, "y\n", "prorest", argv);
+    Utilities.Run restore = oe.runRecordingPid(db, interrupted.pidFile(), "y\n", "prorest", argv);
+    boolean killedLockRemoved = interrupted.afterProrest(restore.rc());
     data.put("rc", restore.rc());
     data.put("stdout", restore.result().stdout());
     if (restore.rc() != 0 || !restore.hasMessage(6759)) {
       return new TaskResult.Failed(
-          "restore failed" + preservedNote(data) + ": " + restore.failure(ctx.host()), data);
+          "restore failed"
+              + preservedNote(data)
+              + ": "
+              + restore.failure(ctx.host())
+              + (killedLockRemoved ? " (killed: removed the " + db + ".lk it left)" : ""),
+          data);
     }
     if (transition.equals("enable")) {
       Utilities.Run enable =
@@ -183,14 +219,20 @@ final class OpenEdgeRestore extends OpenEdgeModule {
             + " as a replication target"
             + (data.containsKey("preserved_to")
                 ? "; the old db was moved to " + data.get("preserved_to")
-                : ""),
+                : "")
+            + (staleLock ? "; removed the " + data.get("stale_lock") : ""),
         data);
   }
 
   private static Optional<String> refusal(
-      ModuleContext ctx, DbPath db, DbFacts facts, boolean forceSplitBrain, String preserveRoot) {
+      ModuleContext ctx,
+      DbPath db,
+      DbFacts facts,
+      boolean forceSplitBrain,
+      String preserveRoot,
+      boolean staleLockSeen) {
     String h = ctx.host() + ": ";
-    if (facts.inUse()) {
+    if (facts.inUse() && !staleLockSeen) {
       return Optional.of(
           h
               + db

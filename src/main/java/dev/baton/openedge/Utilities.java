@@ -62,10 +62,21 @@ final class Utilities {
 
   /** The command line for {@code utility args...} run against {@code db}'s directory. */
   String line(DbPath db, String utility, List<String> args) {
+    return line(db, null, utility, args);
+  }
+
+  /** With a pid file: the shell writes its pid there, then becomes the utility (exec). */
+  private String line(DbPath db, String pidFile, String utility, List<String> args) {
     StringBuilder b = new StringBuilder("cd ").append(ShellQuote.quote(db.dir())).append(" && ");
+    if (pidFile != null) {
+      b.append("echo $$ > ").append(ShellQuote.quote(pidFile)).append(" && ");
+    }
     if (dlc != null) {
       String q = ShellQuote.quote(dlc);
       b.append("DLC=").append(q).append(" PATH=").append(q).append("/bin:\"$PATH\" ");
+    }
+    if (pidFile != null) {
+      b.append("exec ");
     }
     List<String> argv = new ArrayList<>();
     argv.add(utility);
@@ -84,6 +95,16 @@ final class Utilities {
             ? ExecOptions.DEFAULT
             : ExecOptions.DEFAULT.withStdin(stdin.getBytes(StandardCharsets.UTF_8));
     return new Run(line, exec.exec(line, opts));
+  }
+
+  /**
+   * Like {@link #run}, with the utility's pid in {@code pidFile} while it runs, so that a later run
+   * can tell whether a lock it left belongs to a process that is gone ({@link InterruptedRestore}).
+   */
+  Run runRecordingPid(DbPath db, String pidFile, String stdin, String utility, List<String> args)
+      throws RemoteException {
+    ExecOptions opts = ExecOptions.DEFAULT.withStdin(stdin.getBytes(StandardCharsets.UTF_8));
+    return new Run(line(db, utility, args), exec.exec(line(db, pidFile, utility, args), opts));
   }
 
   /** A plain shell line (not an OpenEdge utility), e.g. {@code sha256sum}. */

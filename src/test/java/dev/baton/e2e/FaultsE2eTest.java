@@ -226,8 +226,13 @@ class FaultsE2eTest {
     RunningBaton b = failback(2);
     b.awaitOutput("TASK [Preserve the old primary database", LIMIT);
     String run = newestRun();
-    Thread.sleep(1500);
+    // Mid-restore: PROREST runs (baton recorded its pid) and holds the db's lock, which its
+    // death with the session leaves behind for the resume to deal with.
+    Path dir = primary.local(primary.dbDir());
+    awaitSize(dir.resolve(SiteLab.DB_NAME + ".baton-prorest"), 1);
+    awaitSize(dir.resolve(SiteLab.DB_NAME + ".lk"), 1);
     lab.hosts().killSshd(primary.host());
+    assertThat(dir.resolve(SiteLab.DB_NAME + ".lk")).exists();
     Baton.Result first;
     try {
       first = b.await(LIMIT);
@@ -240,6 +245,9 @@ class FaultsE2eTest {
     lab.faults(primary, null);
     Baton.Result second = resume(run);
     assertThat(second.exitCode()).as(second.all()).isZero();
+    assertThat(Files.readString(SiteLab.journalOf(second)))
+        .contains(".lk of an interrupted prorest (pid ");
+    assertThat(dir.resolve(SiteLab.DB_NAME + ".baton-prorest")).doesNotExist();
     assertFailedBack(2, digest, run);
   }
 

@@ -18,6 +18,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -315,6 +318,110 @@ class OpenEdgeModulesSimTest {
     Path preserved = Path.of((String) r.data().get("preserved_to"));
     assertThat(sha(Path.of(preserved + pri.resolve("pdb.db").toString())))
         .isEqualTo(old.get("pdb.db"));
+  }
+
+  @Test
+  void aKilledProrestLeavesNoLockBehindAndTheNextRunRestores() throws Exception {
+    String backup = backupOfSource();
+    lab.ok(pri, "prodb", "pdb");
+    lab.ok(pri, "oesim", "write", "pdb", "old", "data");
+    Map<String, String> old = digests(pri);
+    // 1 byte/s: PROREST holds the lock until it is killed. oesim.faults outlives the preserve.
+    Files.writeString(pri.resolve("oesim.faults"), "BATON_SIM_FAULT_RESTORE_RATE=1\n");
+    Map<String, Object> args =
+        Map.of("db", pri + "/pdb", "backup", backup, "preserve_dir", lab.dir("keep").toString());
+    CompletableFuture<TaskResult> first =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return run("openedge_restore", onPri, args);
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            });
+    Path pidFile = pri.resolve("pdb.baton-prorest");
+    Path lock = pri.resolve("pdb.lk");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!(Files.exists(lock) && Files.exists(pidFile) && Files.size(pidFile) > 0)) {
+      assertThat(System.nanoTime()).as("prorest holds the lock").isLessThan(deadline);
+      assertThat(first).as("the restore still runs").isNotDone();
+      Thread.sleep(10);
+    }
+    ProcessHandle prorest =
+        ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).orElseThrow();
+    assertThat(prorest.info().commandLine().orElse("")).contains("SimMain prorest");
+    prorest.destroyForcibly();
+
+    TaskResult r = first.get(60, TimeUnit.SECONDS);
+    assertThat(r).isInstanceOf(TaskResult.Failed.class);
+    assertThat(r.msg()).contains("exited 137").contains("killed: removed the " + pri + "/pdb.lk");
+    assertThat(lock).doesNotExist();
+    assertThat(pidFile).doesNotExist();
+    Path preserved = Path.of((String) r.data().get("preserved_to"));
+    assertThat(sha(Path.of(preserved + pri.resolve("pdb.db").toString())))
+        .isEqualTo(old.get("pdb.db"));
+
+    Files.delete(pri.resolve("oesim.faults"));
+    TaskResult again = run("openedge_restore", onPri, args);
+    assertThat(again).as(again.msg()).isInstanceOf(TaskResult.Changed.class);
+    assertThat(again.data()).containsEntry("role", "target");
+    assertThat(content(pri, "pdb")).isEqualTo(content(sec, "sdb"));
+  }
+
+  @Test
+  void aLockIsRemovedOnlyWhenItCameAfterTheRecordedProrestAndThatIsGone() throws Exception {
+    String backup = backupOfSource();
+    Path lock = pri.resolve("pdb.lk");
+    Path pidFile = pri.resolve("pdb.baton-prorest");
+    Files.writeString(lock, "mode=SINGLE_USER\nstate=RUNNING\nhost=elsewhere\npid=1\n");
+    Map<String, Object> args = Map.of("db", pri + "/pdb", "backup", backup);
+
+    // A lock nobody recorded (another prorest or prodb creating the db): refused, kept.
+    TaskResult foreign = run("openedge_restore", onPri, args);
+    assertThat(foreign).isInstanceOf(TaskResult.Failed.class);
+    assertThat(foreign.msg())
+        .contains(pri + "/pdb.lk exists but " + pri + "/pdb.db does not")
+        .contains("another process")
+        .endsWith("nothing changed");
+    assertThat(lock).exists();
+    assertThat(pri.resolve("pdb.db")).doesNotExist();
+
+    // Recorded, but the pid still runs.
+    long alive = ProcessHandle.current().pid();
+    Files.writeString(pidFile, alive + "\n");
+    age(pidFile, 10);
+    TaskResult running = run("openedge_restore", onPri, args);
+    assertThat(running.msg())
+        .contains("still runs (pid " + alive + ")")
+        .endsWith("nothing changed");
+    assertThat(lock).exists();
+    assertThat(pidFile).exists();
+
+    // Recorded and gone, but the lock was there before it: not ours.
+    Process done = new ProcessBuilder("true").start();
+    done.waitFor();
+    Files.writeString(pidFile, done.pid() + "\n");
+    age(lock, 10);
+    TaskResult older = run("openedge_restore", onPri, args);
+    assertThat(older.msg()).contains("another process").endsWith("nothing changed");
+    assertThat(lock).exists();
+    assertThat(pidFile).as("a gone pid is forgotten").doesNotExist();
+
+    // Recorded, gone, and the lock came after it: our interrupted prorest's. Removed, restored.
+    Files.writeString(pidFile, done.pid() + "\n");
+    age(pidFile, 20);
+    TaskResult ours = run("openedge_restore", onPri, args);
+    assertThat(ours).as(ours.msg()).isInstanceOf(TaskResult.Changed.class);
+    assertThat(ours.msg()).contains("removed the " + pri + "/pdb.lk of an interrupted prorest");
+    assertThat(lock).doesNotExist();
+    assertThat(pidFile).doesNotExist();
+    assertThat(content(pri, "pdb")).isEqualTo(content(sec, "sdb"));
+  }
+
+  /** Sets a file's modification time {@code seconds} into the past. */
+  private static void age(Path file, int seconds) throws Exception {
+    Files.setLastModifiedTime(
+        file, FileTime.fromMillis(System.currentTimeMillis() - seconds * 1000L));
   }
 
   /** Restore of {@code backup} over pri/pdb, preserving into keep/, expecting {@code sha256}. */
