@@ -24,6 +24,7 @@ import dev.baton.playbook.VarsFiles;
 import dev.baton.report.ConsoleReporter;
 import dev.baton.report.JournalWriter;
 import dev.baton.report.JunitReporter;
+import dev.baton.ssh.CryptoProviders;
 import dev.baton.ssh.HostSpec;
 import dev.baton.ssh.SshConnector;
 import dev.baton.template.JinjavaTemplater;
@@ -134,6 +135,7 @@ final class Launcher {
   }
 
   int run(RunRequest req) throws Exception {
+    CryptoProviders.prepareInBackground();
     Inputs in = load(req);
     RunStore store = RunStore.fromEnvironment();
     String runId = RunStore.newRunId();

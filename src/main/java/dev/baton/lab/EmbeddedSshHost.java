@@ -1,5 +1,6 @@
 package dev.baton.lab;
 
+import dev.baton.ssh.CryptoProviders;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -54,6 +55,10 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * }</pre>
  */
 public final class EmbeddedSshHost implements AutoCloseable {
+  static {
+    CryptoProviders.configure(); // before MINA SSHD registers its providers
+  }
+
   private static final AtomicInteger SERIAL = new AtomicInteger();
 
   private final String address;

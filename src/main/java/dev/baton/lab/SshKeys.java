@@ -1,5 +1,6 @@
 package dev.baton.lab;
 
+import dev.baton.ssh.CryptoProviders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +24,10 @@ import org.apache.sshd.common.util.security.SecurityUtils;
  * files: used for the lab hosts' host keys and for generated client keys.
  */
 public final class SshKeys {
+  static {
+    CryptoProviders.configure(); // before MINA SSHD registers its providers
+  }
+
   private SshKeys() {}
 
   /**

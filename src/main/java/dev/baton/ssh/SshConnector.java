@@ -64,6 +64,10 @@ import org.apache.sshd.sftp.SftpModuleProperties;
  * }</pre>
  */
 public final class SshConnector implements AutoCloseable {
+  static {
+    CryptoProviders.configure(); // before MINA SSHD registers its providers
+  }
+
   /** SFTP read/write request size: just under OpenSSH sftp-server's 256 KiB limit. */
   static final int SFTP_CHUNK = 255 * 1024;
 
