@@ -32,6 +32,19 @@ public final class HostDigest {
   /** A SHA-256 of standard input with the best tool the host has (see {@link #SELECT}). */
   public static final String TOOL = "{ " + SELECT + "; \"$@\"; }";
 
+  /**
+   * Whether the host has one of the tools of {@link #SELECT}: one round trip, asked before a relay
+   * decides whether it must digest the bytes it streams itself.
+   */
+  static boolean available(Remote remote) throws RemoteException {
+    return remote
+            .exec(
+                "command -v openssl || command -v sha256sum || command -v shasum",
+                ExecOptions.DEFAULT)
+            .exitCode()
+        == 0;
+  }
+
   /** The command line that prints the SHA-256 of a file. */
   public static String commandFor(String path) {
     return TOOL + " < " + ShellQuote.quote(path);

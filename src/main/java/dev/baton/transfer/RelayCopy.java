@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Streams bytes from the source host's SFTP to the destination host's SFTP through baton. A reader
  * thread fills fixed-size chunks into a small bounded queue while the calling thread writes them,
- * so reading and writing overlap and memory stays at a few chunks whatever the file size. The
- * SHA-256 of the bytes read is computed on the way.
+ * so reading and writing overlap and memory stays at a few chunks whatever the file size. On
+ * request the SHA-256 of the bytes read is computed on the way.
  */
 final class RelayCopy {
   static final int CHUNK = 256 * 1024;
@@ -27,14 +28,15 @@ final class RelayCopy {
 
   private static final Chunk END = new Chunk(new byte[0], 0);
 
-  /** What the copy moved: byte count and the digest of exactly those bytes. */
-  record Copied(long bytes, String sha256OfBytes) {}
+  /** What the copy moved: byte count and, when asked for, the digest of exactly those bytes. */
+  record Copied(long bytes, Optional<String> sha256OfBytes) {}
 
   private RelayCopy() {}
 
   /**
    * Copies {@code [offset, offset+length)} of {@code sourcePath} to the end of {@code partPath}
-   * (appending when {@code offset > 0}, else truncating).
+   * (appending when {@code offset > 0}, else truncating), digesting the bytes read when {@code
+   * digest} is set.
    */
   static Copied copy(
       RemoteFiles source,
@@ -44,14 +46,15 @@ final class RelayCopy {
       long offset,
       long length,
       int mode,
+      boolean digest,
       ProgressMeter meter)
       throws IOException, InterruptedException {
-    MessageDigest digest = sha256();
+    MessageDigest sha = digest ? sha256() : null;
     BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
     AtomicReference<Throwable> readError = new AtomicReference<>();
     Thread reader =
         new Thread(
-            () -> read(source, sourcePath, offset, length, digest, queue, readError),
+            () -> read(source, sourcePath, offset, length, sha, queue, readError),
             "relay-read " + sourcePath);
     reader.setDaemon(true);
     long written = 0;
@@ -102,7 +105,8 @@ final class RelayCopy {
               + " were expected: the source file changed during the transfer");
     }
     meter.update(offset + written, true);
-    return new Copied(written, HexFormat.of().formatHex(digest.digest()));
+    return new Copied(
+        written, Optional.ofNullable(sha).map(d -> HexFormat.of().formatHex(d.digest())));
   }
 
   private static void read(
@@ -129,7 +133,9 @@ final class RelayCopy {
         if (n == 0) {
           break;
         }
-        digest.update(buf, 0, n);
+        if (digest != null) {
+          digest.update(buf, 0, n);
+        }
         remaining -= n;
         queue.put(new Chunk(buf, n));
         if (n < want) {

@@ -16,14 +16,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Wraps a real host connection to count the bytes read through its file API and to inject the
- * faults the transfer engine must survive: a connection that dies after N bytes read, and a write
- * path that flips one byte.
+ * faults the transfer engine must survive: a connection that dies after N bytes read, a write path
+ * that flips one byte, a host without digest tools.
  */
 public final class FaultyRemote implements Remote {
   private final Remote delegate;
   private final AtomicLong bytesRead = new AtomicLong();
   private volatile long dropAfterBytes = -1;
   private volatile long corruptAtByte = -1;
+  private volatile boolean noDigestTools;
 
   public FaultyRemote(Remote delegate) {
     this.delegate = delegate;
@@ -41,6 +42,12 @@ public final class FaultyRemote implements Remote {
     return this;
   }
 
+  /** The host has none of the digest tools (openssl, sha256sum, shasum): `command -v` fails. */
+  public FaultyRemote withoutDigestTools() {
+    this.noDigestTools = true;
+    return this;
+  }
+
   public long bytesRead() {
     return bytesRead.get();
   }
@@ -52,7 +59,13 @@ public final class FaultyRemote implements Remote {
 
   @Override
   public ExecResult exec(String commandLine, ExecOptions options) throws RemoteException {
-    return delegate.exec(commandLine, options);
+    String line = commandLine;
+    if (noDigestTools) {
+      for (String tool : new String[] {"openssl", "sha256sum", "shasum"}) {
+        line = line.replace("command -v " + tool, "false");
+      }
+    }
+    return delegate.exec(line, options);
   }
 
   @Override

@@ -133,9 +133,28 @@ class TransferTest {
                     (a, b, c, d) -> {}))
         .isInstanceOf(TransferFailed.class)
         .hasMessageContaining("failed verification, not renamed into place")
-        .hasMessageContaining("differ from the bytes read");
+        .hasMessageMatching(".*sha256 on primary is [0-9a-f]{64}, on secondary [0-9a-f]{64}.*");
     assertThat(Path.of(dest)).doesNotExist();
     assertThat(Path.of(dest + ".part")).doesNotExist();
+  }
+
+  @Test
+  void aSourceWithoutDigestToolsIsCheckedAgainstTheStreamsOwnDigest() throws Exception {
+    String dest = destDir.resolve("sdb.bck").toString();
+    FaultyRemote bare = new FaultyRemote(new LocalRemote("secondary")).withoutDigestTools();
+    FaultyRemote corrupting = new FaultyRemote(new LocalRemote("primary")).corruptAt(2_000_000);
+    assertThatThrownBy(() -> Transfers.run(relay(bare, corrupting, dest, null), (a, b, c, d) -> {}))
+        .isInstanceOf(TransferFailed.class)
+        .hasMessageContaining("failed verification, not renamed into place")
+        .hasMessageContaining("differ from the bytes read");
+    assertThat(Path.of(dest)).doesNotExist();
+
+    TransferOutcome o =
+        Transfers.run(relay(bare, new LocalRemote("primary"), dest, null), (a, b, c, d) -> {});
+    assertThat(Files.readAllBytes(Path.of(dest))).isEqualTo(content);
+    assertThat(o.sha256()).isEqualTo(sha(content));
+    // Verified against what baton read, not against a digest the source host computed.
+    assertThat(o.sourceSha256Verified()).isFalse();
   }
 
   @Test
