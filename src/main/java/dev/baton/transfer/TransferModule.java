@@ -51,6 +51,9 @@ public final class TransferModule implements Module {
     TransferRequest req;
     try {
       method = TransferMethod.parse(string(args, "method"));
+      if (method == TransferMethod.RELAY && !ctx.checkMode()) {
+        CryptoWarmUp.start(); // while the source host is connected to
+      }
       Remote source = ctx.remoteOf(srcHost);
       req =
           new TransferRequest(
