@@ -51,6 +51,20 @@ final class FactsProbe {
   }
 
   DbFacts read(DbPath db, boolean withStatus) throws RemoteException, IOException, ProbeFailed {
+    return read(db, true, withStatus);
+  }
+
+  /**
+   * Whether the database exists and who uses it (busy, holder), without its role: what a backup
+   * needs to know. Spares the source database a {@code proutil -C describe} (which opens a database
+   * that is not served) and the host a process. The role in the result is empty.
+   */
+  DbFacts readUse(DbPath db) throws RemoteException, IOException, ProbeFailed {
+    return read(db, false, false);
+  }
+
+  private DbFacts read(DbPath db, boolean withRole, boolean withStatus)
+      throws RemoteException, IOException, ProbeFailed {
     List<String> problems = new ArrayList<>();
     if (!exists(db)) {
       return new DbFacts(
@@ -74,6 +88,18 @@ final class FactsProbe {
       Utilities.Run holder = oe.run(db, "proutil", db.name(), "-C", "holder");
       holderRc = holder.rc();
       multi = multi || holderRc == 16;
+    }
+    if (!withRole) {
+      return new DbFacts(
+          db,
+          true,
+          busy.rc(),
+          holderRc,
+          multi,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          problems);
     }
     Optional<ReplicationRole> role = Optional.empty();
     // Not beside busy: describe of a database that is not served opens it single-user, and its

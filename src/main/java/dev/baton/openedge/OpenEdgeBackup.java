@@ -55,7 +55,7 @@ final class OpenEdgeBackup extends OpenEdgeModule {
         return done.get();
       }
     }
-    DbFacts facts = probe(ctx).read(db, false);
+    DbFacts facts = probe(ctx).readUse(db);
     if (!facts.exists()) {
       return new TaskResult.Failed(ctx.host() + ": " + db + ".db does not exist", data);
     }

@@ -180,9 +180,14 @@ class OpenEdgeModulesSimTest {
     assertThat(Path.of(dest)).doesNotExist();
 
     serveSource();
+    int before = onSec.commands().size();
     TaskResult taken = run("openedge_backup", onSec, args);
     assertThat(taken).as(taken.msg()).isInstanceOf(TaskResult.Changed.class);
     assertThat(taken.msg()).contains("(3740)");
+    // It asks the source who uses it, not its role: describe would open a db that is not served.
+    assertThat(List.copyOf(onSec.commands().subList(before, onSec.commands().size())))
+        .anyMatch(c -> c.contains("-C busy"))
+        .noneMatch(c -> c.contains("-C describe"));
     assertThat(taken.data()).containsEntry("sha256", sha(Path.of(dest)));
     assertThat(taken.data()).containsEntry("size", Files.size(Path.of(dest)));
     assertThat(Files.readString(Path.of(dest + ".done"))).contains("sha256=" + sha(Path.of(dest)));
