@@ -26,8 +26,9 @@ public final class CryptoProviders {
 
   /**
    * Registers the providers as above; must run before MINA SSHD's first use of a key or cipher
-   * (registration is once per JVM), so every class of baton that uses MINA SSHD calls it in its
-   * class initialisation. A property already set (-D on the command line) wins.
+   * (registration is once per JVM), so every class of baton that first reaches MINA SSHD (the
+   * connector, the lab host and its keys) calls it in its class initialisation. A property already
+   * set (-D on the command line) wins.
    */
   public static synchronized void configure() {
     if (configured) {

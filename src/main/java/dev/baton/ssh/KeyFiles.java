@@ -19,10 +19,6 @@ import org.apache.sshd.common.util.security.SecurityUtils;
  * that a missing or encrypted key is one clear line naming the file rather than a silent skip.
  */
 final class KeyFiles {
-  static {
-    CryptoProviders.configure(); // before MINA SSHD registers its providers
-  }
-
   private KeyFiles() {}
 
   /** Why a key file could not be used; the message names the file. */

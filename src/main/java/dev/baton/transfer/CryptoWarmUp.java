@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class CryptoWarmUp {
   private static final AtomicBoolean STARTED = new AtomicBoolean();
-  static final int PACKETS = 3000;
+  private static final int PACKETS = 3000;
   private static final int SIZE = 2048;
 
   private CryptoWarmUp() {}

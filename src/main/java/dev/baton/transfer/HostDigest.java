@@ -33,16 +33,11 @@ public final class HostDigest {
   public static final String TOOL = "{ " + SELECT + "; \"$@\"; }";
 
   /**
-   * Whether the host has one of the tools of {@link #SELECT}: one round trip, asked before a relay
-   * decides whether it must digest the bytes it streams itself.
+   * Whether the host has one of the tools of {@link #SELECT} (which exits 127 without one): one
+   * round trip, asked before a relay decides whether it must digest the bytes it streams itself.
    */
   static boolean available(Remote remote) throws RemoteException {
-    return remote
-            .exec(
-                "command -v openssl || command -v sha256sum || command -v shasum",
-                ExecOptions.DEFAULT)
-            .exitCode()
-        == 0;
+    return remote.exec(SELECT, ExecOptions.DEFAULT).exitCode() == 0;
   }
 
   /** The command line that prints the SHA-256 of a file. */
