@@ -9,7 +9,10 @@ import java.util.Set;
 
 /**
  * Ansible's {@code command}: runs a program with its arguments and no shell features. Every word is
- * quoted, so {@code $HOME}, {@code ;} or {@code $(...)} in an argument arrive literally.
+ * quoted, so {@code $HOME}, {@code ;} or {@code $(...)} in an argument arrive literally. The
+ * program replaces the shell ({@code exec}), as Ansible runs it without one: {@code echo} is {@code
+ * /bin/echo}, not the shell's builtin, and no shell process waits for it (one fork less per task on
+ * the host).
  */
 final class Command implements Module {
   static final Map<String, ArgSpec.Param> COMMON =
@@ -66,7 +69,7 @@ final class Command implements Module {
       if (argv.isEmpty() || argv.get(0).isBlank()) {
         throw a.bad("no command given");
       }
-      return CommandRun.run(ctx, ShellQuote.join(argv), argv, CommandRun.options(a));
+      return CommandRun.run(ctx, "exec " + ShellQuote.join(argv), argv, CommandRun.options(a));
     } catch (TaskFailure f) {
       return f.toResult(name());
     }

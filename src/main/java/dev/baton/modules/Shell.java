@@ -49,7 +49,7 @@ final class Shell implements Module {
         throw a.bad("no command given");
       }
       String shell = a.str("executable", "/bin/sh");
-      String line = ShellQuote.quote(shell) + " -c " + ShellQuote.quote(script);
+      String line = "exec " + ShellQuote.quote(shell) + " -c " + ShellQuote.quote(script);
       return CommandRun.run(ctx, line, script, CommandRun.options(a));
     } catch (TaskFailure f) {
       return f.toResult(name());

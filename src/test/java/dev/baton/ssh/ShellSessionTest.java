@@ -58,6 +58,30 @@ class ShellSessionTest {
   }
 
   @Test
+  void aLineThatExpandsNothingRunsInASubshellOfTheDriverWithNothingOfIt() throws Exception {
+    try (Remote r = connect(true)) {
+      // The fast path is taken: the shell running the line is a fork of the driver (its command
+      // line is the driver's), not a /bin/sh -c of its own. `exec <` opens in that shell itself.
+      assertThat(run(r, "exec </proc/self/cmdline; cat")).contains("IFS= read -r n");
+      // A line that reads a parameter gets its own shell, whose $$ is its own.
+      assertThat(run(r, "exec </proc/self/cmdline; cat; : $$"))
+          .isEqualTo("/bin/sh\0-c\0exec </proc/self/cmdline; cat; : $$\0");
+
+      ExecResult exit = r.exec("cd /; X=leaked; export X; exit 4", ExecOptions.DEFAULT);
+      assertThat(exit.exitCode()).isEqualTo(4);
+      assertThat(run(r, "pwd")).isEqualTo(hosts.home(0).toRealPath() + "\n");
+      assertThat(run(r, "env")).doesNotContain("X=leaked");
+      // The token and the command text are unset before the command runs.
+      assertThat(run(r, "set").lines()).noneMatch(l -> l.matches("^[cflnpr]=.*"));
+      assertThat(run(r, "set")).doesNotContainPattern("baton-[0-9a-f]{32}");
+      // Quoted words, a syntax error, an exec'd program: as a fresh shell would have them.
+      assertThat(run(r, "printf '%s|' 'a b' \"c\"")).isEqualTo("a b|c|");
+      assertThat(r.exec("echo (", ExecOptions.DEFAULT).exitCode()).isEqualTo(2);
+      assertThat(r.exec("exec sh -c 'exit 7'", ExecOptions.DEFAULT).exitCode()).isEqualTo(7);
+    }
+  }
+
+  @Test
   void aChannelPerCommandWhenTurnedOff() throws Exception {
     try (Remote r = connect(false)) {
       // The parent is the server (here the embedded server's JVM), not a shell.
