@@ -7,28 +7,38 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.session.ClientSession;
 
 /**
  * One long-lived {@code /bin/sh} on a host that runs commands one after another over a single exec
  * channel. A command on a fresh channel costs sshd a fork of its session process and an exec of the
- * login shell: a {@code /bin/true} took 19.5 ms that way on the benchmark VM, 11.4 ms here. Each
- * command still runs in a process of its own, so {@code cd}, {@code exit} and variables never leak
- * from one command into the next.
+ * login shell: a {@code /bin/true} took 19.5 ms that way on the benchmark VM, 11.4 ms here. No
+ * command can change the driver: {@code cd}, {@code exit} and variables never leak from one command
+ * into the next.
  *
- * <p>Which process: a line that expands nothing (no {@code $}, no backquote) runs in a subshell of
- * the driver, whose variables are unset first: it cannot tell that subshell from a fresh shell, and
- * it saves an exec of {@code /bin/sh} (2.7 ms instead of 4.7 ms for {@code exec /bin/true} on the
- * benchmark VM, where process creation is slow). Any other line gets its own {@code /bin/sh -c}, so
- * {@code $$} and {@code $PPID} are what they would be on a channel of its own.
+ * <p>How a line runs, cheapest first (on the benchmark VM, where creating a process is slow: a fork
+ * ~1 ms, an exec of {@code /bin/sh} ~1.6 ms; figures for {@code /bin/true} run by the driver):
+ *
+ * <ul>
+ *   <li>{@code exec /path/program 'quoted' words} (what the command module sends, the pattern
+ *       {@code ARGV}): the driver runs the program itself, as a simple command, which dash starts
+ *       with vfork; an external program cannot change the shell that started it. 1.6 ms.
+ *   <li>a line that expands nothing (no {@code $}, no backquote): in a subshell of the driver with
+ *       the driver's variables unset; such a line cannot tell that subshell from a fresh shell. 2.4
+ *       ms.
+ *   <li>any other line: its own {@code /bin/sh -c}, so {@code $$} and {@code $PPID} are what they
+ *       would be on a channel of its own. 4.7 ms.
+ * </ul>
  *
  * <p>Framing: the command goes to the driver's stdin followed by a line holding only a random token
- * that no command can know in advance ({@code <token>:plain} for a line that expands nothing). The
- * driver starts the command with stdin from /dev/null, reports the job's pid on stderr (so a
- * timeout can kill it), waits, then writes {@code <token>:rc:<status>} on stdout and {@code
- * <token>:end} on stderr. Each marker is one write shorter than PIPE_BUF, so it never splits the
- * command's own output and removing it gives the command's streams back byte for byte.
+ * that no command can know in advance, with {@code :argv} or {@code :plain} for the first two
+ * kinds. The driver runs the command in the foreground with stdin from /dev/null, then writes
+ * {@code <token>:rc:<status>} on stdout and {@code <token>:end} on stderr. Each marker is one write
+ * shorter than PIPE_BUF, so it never splits the command's own output and removing it gives the
+ * command's streams back byte for byte. The driver's pid, sent once with its greeting, is how a
+ * command that ran over its time is found: it is the driver's only child, or that child's child.
  *
  * <p>Not thread-safe: the caller runs one command at a time (SshRemote holds a lock).
  */
@@ -43,7 +53,7 @@ final class ShellSession implements AutoCloseable {
       String.join(
           "\n",
           "IFS= read -r n || exit 0",
-          "printf '%s:ready\\n' \"$n\"",
+          "printf '%s:ready:%d\\n' \"$n\" \"$$\"",
           "while :; do",
           "  c=",
           "  f=",
@@ -51,25 +61,35 @@ final class ShellSession implements AutoCloseable {
           "    IFS= read -r l || exit 0",
           "    [ \"$l\" = \"$n\" ] && break",
           "    [ \"$l\" = \"$n:plain\" ] && break",
+          "    [ \"$l\" = \"$n:argv\" ] && break",
           "    c=\"$c$f$l\"",
           "    f=\"",
           "\"",
           "  done",
-          "  if [ \"$l\" = \"$n\" ]; then",
-          "    /bin/sh -c \"$c\" </dev/null &",
+          "  if [ \"$l\" = \"$n:argv\" ]; then",
+          "    eval \"$c\" </dev/null",
+          "  elif [ \"$l\" = \"$n\" ]; then",
+          "    /bin/sh -c \"$c\" </dev/null",
           "  else",
-          "    { unset f l n p r; eval \"unset c",
-          "$c\"; } </dev/null &",
+          "    ( unset f l n r; eval \"unset c",
+          "$c\" ) </dev/null",
           "  fi",
-          "  p=$!",
-          "  printf '%s:pid:%d\\n' \"$n\" \"$p\" >&2",
-          "  wait \"$p\"",
           "  r=$?",
           "  printf '%s:rc:%d\\n' \"$n\" \"$r\"",
           "  printf '%s:end\\n' \"$n\" >&2",
           "done");
 
-  /** The command ran longer than allowed; {@code pid} is its process on the host (0: unknown). */
+  /**
+   * {@code exec} then quoted words (ShellQuote's forms: safe characters, {@code '...'}, {@code
+   * "'"}), the first an absolute path: nothing to expand, no redirection, no assignment, no
+   * builtin.
+   */
+  private static final Pattern ARGV =
+      Pattern.compile(
+          "exec (?:/[A-Za-z0-9@%+=:,./_-]*|'/[^']*')(?:[A-Za-z0-9@%+=:,./_-]+|'[^']*'|\"'\")*"
+              + "(?: (?:[A-Za-z0-9@%+=:,./_-]+|'[^']*'|\"'\")+)*");
+
+  /** The command ran longer than allowed; {@code pid} is the driver's process on the host. */
   static final class TimedOut extends Exception {
     private final long pid;
 
@@ -86,17 +106,16 @@ final class ShellSession implements AutoCloseable {
   private final ChannelExec channel;
   private final String token;
   private final byte[] rcMark;
-  private final byte[] pidMark;
   private final byte[] endMark;
   private final Stream out = new Stream();
   private final Stream err = new Stream();
   private boolean broken;
+  private long driverPid;
 
   private ShellSession(ChannelExec channel, String token) {
     this.channel = channel;
     this.token = token;
     this.rcMark = (token + ":rc:").getBytes(StandardCharsets.US_ASCII);
-    this.pidMark = (token + ":pid:").getBytes(StandardCharsets.US_ASCII);
     this.endMark = (token + ":end\n").getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -117,16 +136,21 @@ final class ShellSession implements AutoCloseable {
     try {
       channel.open().verify(limit);
       s.send(token + "\n");
-      byte[] ready = (token + ":ready\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] ready = (token + ":ready:").getBytes(StandardCharsets.US_ASCII);
       long deadline = System.nanoTime() + limit.toNanos();
       synchronized (s) {
-        while (s.out.find(ready, 0) < 0) {
+        int at;
+        while ((at = s.out.find(ready, 0)) < 0 || s.out.indexOf((byte) '\n', at) < 0) {
           long left = deadline - System.nanoTime();
           if (left <= 0 || !channel.isOpen() || channel.isClosing()) {
             throw new IOException(
                 "the host did not start a shell session (/bin/sh) on an exec channel");
           }
           s.wait(Math.max(1, left / 1_000_000));
+        }
+        s.driverPid = s.out.number(at + ready.length, s.out.indexOf((byte) '\n', at));
+        if (s.driverPid <= 0) {
+          throw new IOException("the shell session's greeting has no process id");
         }
         s.out.clear();
         s.err.clear();
@@ -165,7 +189,12 @@ final class ShellSession implements AutoCloseable {
       while (end > 0 && line.charAt(end - 1) == '\n') {
         end--;
       }
-      send(line.substring(0, end) + "\n" + token + (expandsNothing(line) ? ":plain\n" : "\n"));
+      String trimmed = line.substring(0, end);
+      switch (modeOf(trimmed)) {
+        case ARGV -> send(trimmed.substring("exec ".length()) + "\n" + token + ":argv\n");
+        case SUBSHELL -> send(trimmed + "\n" + token + ":plain\n");
+        case OWN_SHELL -> send(trimmed + "\n" + token + "\n");
+      }
     } catch (IOException e) {
       broken = true;
       throw e;
@@ -189,12 +218,7 @@ final class ShellSession implements AutoCloseable {
             throw new IOException("the shell session sent no readable exit status");
           }
           byte[] stdout = out.without(rcAt, rcEnd + 1);
-          int pidAt = err.find(pidMark, 0);
-          int pidEnd = pidAt < 0 ? -1 : err.indexOf((byte) '\n', pidAt);
           byte[] stderr = err.copy(0, endAt);
-          if (pidEnd >= 0 && pidEnd < endAt) {
-            stderr = cut(stderr, pidAt, pidEnd + 1);
-          }
           return new ExecResult(
               (int) status,
               new String(stdout, StandardCharsets.UTF_8),
@@ -208,20 +232,33 @@ final class ShellSession implements AutoCloseable {
         }
         long left = deadline == Long.MAX_VALUE ? 1000 : (deadline - System.nanoTime()) / 1_000_000;
         if (left <= 0) {
-          throw new TimedOut(pid());
+          throw new TimedOut(driverPid);
         }
         wait(Math.min(left, 1000));
       }
     }
   }
 
+  /** How the driver runs a line (see the class comment). */
+  enum Mode {
+    /** By the driver itself: one external program, started with vfork. */
+    ARGV,
+    /** In a subshell of the driver. */
+    SUBSHELL,
+    /** In a /bin/sh -c of its own. */
+    OWN_SHELL
+  }
+
   /**
-   * True when the shell expands nothing in {@code line}: without {@code $} or a backquote it reads
-   * no parameter ({@code $$}, {@code $PPID}, the driver's variables) and substitutes no command, so
-   * a subshell of the driver runs it exactly as a fresh {@code /bin/sh -c} would.
+   * The cheapest way to run {@code line} that gives the same outcome as a fresh {@code /bin/sh -c}.
+   * Without {@code $} or a backquote a line reads no parameter ({@code $$}, {@code $PPID}, the
+   * driver's variables) and substitutes no command, so a subshell of the driver will do.
    */
-  static boolean expandsNothing(String line) {
-    return line.indexOf('$') < 0 && line.indexOf('`') < 0;
+  static Mode modeOf(String line) {
+    if (ARGV.matcher(line).matches()) {
+      return Mode.ARGV;
+    }
+    return line.indexOf('$') < 0 && line.indexOf('`') < 0 ? Mode.SUBSHELL : Mode.OWN_SHELL;
   }
 
   /** Waits for the end of a command that was killed after a timeout; false: the driver is lost. */
@@ -238,12 +275,6 @@ final class ShellSession implements AutoCloseable {
       }
       return true;
     }
-  }
-
-  private long pid() {
-    int at = err.find(pidMark, 0);
-    int end = at < 0 ? -1 : err.indexOf((byte) '\n', at);
-    return end < 0 ? 0 : Math.max(0, err.number(at + pidMark.length, end));
   }
 
   private void send(String text) throws IOException {

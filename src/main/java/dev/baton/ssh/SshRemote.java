@@ -288,15 +288,17 @@ final class SshRemote implements Remote {
 
   /**
    * Kills a command of the shell session that ran over its time, children first so that none is
-   * left running, from a channel of its own: the shell is busy waiting for it. The shell lives on
+   * left running, from a channel of its own: the shell is busy waiting for it. The command is the
+   * driver's only child ({@code pid} is the driver's), or that child's child. The shell lives on
    * when the command's end arrives; else it is closed and the next command starts another.
    */
   private void kill(long pid, ShellSession sh) throws RemoteException {
     if (pid > 0) {
-      String p = Long.toString(pid);
       try {
         exec(
-            "pkill -KILL -P " + p + " 2>/dev/null; kill -KILL " + p,
+            "for c in $(pgrep -P "
+                + pid
+                + "); do pkill -KILL -P \"$c\"; kill -KILL \"$c\"; done 2>/dev/null",
             ExecOptions.DEFAULT.withTimeout(Duration.ofSeconds(10)));
       } catch (RemoteException e) {
         // The shell is closed below if the command did not end.

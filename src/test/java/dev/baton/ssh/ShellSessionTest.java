@@ -82,6 +82,55 @@ class ShellSessionTest {
   }
 
   @Test
+  void eachLineRunsTheCheapestWayThatGivesTheSameOutcome() {
+    assertThat(ShellSession.modeOf("exec /bin/true")).isEqualTo(ShellSession.Mode.ARGV);
+    assertThat(ShellSession.modeOf("exec '/opt/my app/x' 'a b' 'it'\"'\"'s' '$HOME' 'l1\nl2' -"))
+        .isEqualTo(ShellSession.Mode.ARGV);
+    // Not a program by path: a builtin may be meant, or an assignment, or more than one command.
+    assertThat(ShellSession.modeOf("exec true")).isEqualTo(ShellSession.Mode.SUBSHELL);
+    assertThat(ShellSession.modeOf("exec A=/x")).isEqualTo(ShellSession.Mode.SUBSHELL);
+    assertThat(ShellSession.modeOf("/bin/true")).isEqualTo(ShellSession.Mode.SUBSHELL);
+    assertThat(ShellSession.modeOf("exec /bin/true; rm x")).isEqualTo(ShellSession.Mode.SUBSHELL);
+    assertThat(ShellSession.modeOf("exec /bin/true >x")).isEqualTo(ShellSession.Mode.SUBSHELL);
+    assertThat(ShellSession.modeOf("exec /bin/true\n/bin/false"))
+        .isEqualTo(ShellSession.Mode.SUBSHELL);
+    // Anything expanded: a shell of its own.
+    assertThat(ShellSession.modeOf("exec /bin/echo $HOME")).isEqualTo(ShellSession.Mode.OWN_SHELL);
+    assertThat(ShellSession.modeOf("exec /bin/echo \"$HOME\""))
+        .isEqualTo(ShellSession.Mode.OWN_SHELL);
+    assertThat(ShellSession.modeOf("echo `id`")).isEqualTo(ShellSession.Mode.OWN_SHELL);
+  }
+
+  @Test
+  void aProgramRunByTheDriverItselfGetsItsArgumentsAndLeavesTheDriverAsItWas() throws Exception {
+    try (Remote r = connect(true)) {
+      String parent = run(r, "echo $PPID");
+      String printf =
+          "exec /usr/bin/printf '%s|' 'a b' 'it'\"'\"'s' '$HOME' 'l1\nl2' '' '--' \"'\"'*'";
+      assertThat(ShellSession.modeOf(printf)).isEqualTo(ShellSession.Mode.ARGV);
+      assertThat(run(r, printf)).isEqualTo("a b|it's|$HOME|l1\nl2||--|'*|");
+      // stdin is /dev/null, not the driver's own input (which holds the next command).
+      assertThat(run(r, "exec /bin/cat")).isEmpty();
+      ExecResult exit =
+          r.exec("exec /bin/sh -c 'cd /; X=1; export X; exit 5'", ExecOptions.DEFAULT);
+      assertThat(exit.exitCode()).isEqualTo(5);
+      assertThat(run(r, "pwd")).isEqualTo(hosts.home(0).toRealPath() + "\n");
+      assertThat(r.exec("exec /nonexistent/program", ExecOptions.DEFAULT).exitCode())
+          .isEqualTo(127);
+      // Over its time: the driver's child is killed, the driver lives on.
+      assertThatThrownBy(
+              () ->
+                  r.exec(
+                      "exec /bin/sh -c 'echo $$ > pid; exec sleep 30'",
+                      ExecOptions.DEFAULT.withTimeout(Duration.ofMillis(500))))
+          .isInstanceOfSatisfying(
+              RemoteException.class, e -> assertThat(e.kind()).isEqualTo(Kind.COMMAND_TIMEOUT));
+      SshConnectorTest.awaitDead(Long.parseLong(read("pid")));
+      assertThat(run(r, "echo $PPID")).isEqualTo(parent);
+    }
+  }
+
+  @Test
   void aChannelPerCommandWhenTurnedOff() throws Exception {
     try (Remote r = connect(false)) {
       // The parent is the server (here the embedded server's JVM), not a shell.
