@@ -6,6 +6,7 @@ import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,9 +15,9 @@ import java.util.concurrent.Future;
 /**
  * Reads {@link DbFacts} from the host, read-only: stat of the {@code .db}, {@code proutil -C busy}
  * and {@code -C holder}, {@code proutil -C describe}, and when replication is enabled {@code
- * dsrutil -C status} with and without {@code -detail}. The two status reads run at the same time:
- * each is a client of the served database, a process on the host that answers two at once about as
- * fast as one.
+ * dsrutil -C status} with and without {@code -detail}. Once busy says the database is in use, the
+ * other reads run at the same time: each is a process on the host (a JVM in the simulator), and the
+ * host answers several at once about as fast as one.
  */
 final class FactsProbe {
   private static final ExecutorService ALONGSIDE =
@@ -82,13 +83,25 @@ final class FactsProbe {
     if (busy.rc() != 0 && busy.rc() != 6 && busy.rc() != 64) {
       throw new ProbeFailed(busy.failure(host));
     }
-    int holderRc = -1;
-    boolean multi = busy.hasMessage(276);
-    if (busy.rc() != 0) {
-      Utilities.Run holder = oe.run(db, "proutil", db.name(), "-C", "holder");
-      holderRc = holder.rc();
-      multi = multi || holderRc == 16;
+    boolean inUse = busy.rc() != 0;
+    // In use: describe takes no lock of its own, so everything else runs at once, the status
+    // reads on speculation (kept only if describe reports a replication role). Not in use:
+    // describe opens the database single-user and must come after busy, and a database that
+    // nobody serves has no status to read.
+    Future<Utilities.Run> holder =
+        inUse ? ALONGSIDE.submit(() -> oe.run(db, "proutil", db.name(), "-C", "holder")) : null;
+    Future<Utilities.Run> describe = null;
+    Future<Utilities.Run> plain = null;
+    Future<Utilities.Run> detailed = null;
+    if (withRole && inUse) {
+      describe = ALONGSIDE.submit(() -> oe.run(db, "proutil", db.name(), "-C", "describe"));
+      if (withStatus) {
+        plain = ALONGSIDE.submit(() -> dsrutil(db, "-C", "status"));
+        detailed = ALONGSIDE.submit(() -> dsrutil(db, "-C", "status", "-detail"));
+      }
     }
+    int holderRc = holder == null ? -1 : join(holder).rc();
+    boolean multi = busy.hasMessage(276) || holderRc == 16;
     if (!withRole) {
       return new DbFacts(
           db,
@@ -102,21 +115,26 @@ final class FactsProbe {
           problems);
     }
     Optional<ReplicationRole> role = Optional.empty();
-    // Not beside busy: describe of a database that is not served opens it single-user, and its
-    // lock would make busy report the database in use.
-    Utilities.Run describe = oe.run(db, "proutil", db.name(), "-C", "describe");
+    Utilities.Run described =
+        describe != null ? join(describe) : oe.run(db, "proutil", db.name(), "-C", "describe");
     try {
-      role = Optional.of(ReplicationRole.fromDescribe(describe.output()));
+      role = Optional.of(ReplicationRole.fromDescribe(described.output()));
     } catch (IllegalArgumentException e) {
-      problems.add(describe.failure(host) + " (" + e.getMessage() + ")");
+      problems.add(described.failure(host) + " (" + e.getMessage() + ")");
     }
     Optional<ReplicationStatus> status = Optional.empty();
     Optional<ReplicationStatus> detail = Optional.empty();
-    if (withStatus && role.isPresent() && role.get() != ReplicationRole.NONE) {
-      Future<Utilities.Run> detailed =
-          ALONGSIDE.submit(() -> dsrutil(db, "-C", "status", "-detail"));
-      status = parse(dsrutil(db, "-C", "status"), problems);
+    boolean replicated = role.isPresent() && role.get() != ReplicationRole.NONE;
+    if (withStatus && replicated) {
+      if (plain == null) {
+        detailed = ALONGSIDE.submit(() -> dsrutil(db, "-C", "status", "-detail"));
+        plain = CompletableFuture.completedFuture(dsrutil(db, "-C", "status"));
+      }
+      status = parse(join(plain), problems);
       detail = parse(join(detailed), problems);
+    } else if (plain != null) {
+      join(plain);
+      join(detailed);
     }
     return new DbFacts(db, true, busy.rc(), holderRc, multi, role, status, detail, problems);
   }
