@@ -71,6 +71,13 @@ class ShellSessionTest {
       assertThat(exit.exitCode()).isEqualTo(4);
       assertThat(run(r, "pwd")).isEqualTo(hosts.home(0).toRealPath() + "\n");
       assertThat(run(r, "env")).doesNotContain("X=leaked");
+      // Over its time, killed with what it started; the driver lives on.
+      String parent = run(r, "echo $PPID");
+      assertThat(ShellSession.modeOf("sleep 30 & jobs -p > child; wait"))
+          .isEqualTo(ShellSession.Mode.SUBSHELL);
+      assertTimesOut(r, "sleep 30 & jobs -p > child; wait");
+      SshConnectorTest.awaitDead(Long.parseLong(read("child")));
+      assertThat(run(r, "echo $PPID")).isEqualTo(parent);
       // The token and the command text are unset before the command runs.
       assertThat(run(r, "set").lines()).noneMatch(l -> l.matches("^[cflnpr]=.*"));
       assertThat(run(r, "set")).doesNotContainPattern("baton-[0-9a-f]{32}");
@@ -118,13 +125,7 @@ class ShellSessionTest {
       assertThat(r.exec("exec /nonexistent/program", ExecOptions.DEFAULT).exitCode())
           .isEqualTo(127);
       // Over its time: the driver's child is killed, the driver lives on.
-      assertThatThrownBy(
-              () ->
-                  r.exec(
-                      "exec /bin/sh -c 'echo $$ > pid; exec sleep 30'",
-                      ExecOptions.DEFAULT.withTimeout(Duration.ofMillis(500))))
-          .isInstanceOfSatisfying(
-              RemoteException.class, e -> assertThat(e.kind()).isEqualTo(Kind.COMMAND_TIMEOUT));
+      assertTimesOut(r, "exec /bin/sh -c 'echo $$ > pid; exec sleep 30'");
       SshConnectorTest.awaitDead(Long.parseLong(read("pid")));
       assertThat(run(r, "echo $PPID")).isEqualTo(parent);
     }
@@ -180,13 +181,7 @@ class ShellSessionTest {
   void aTimedOutCommandIsKilledAndTheShellLivesOn() throws Exception {
     try (Remote r = connect(true)) {
       String parent = run(r, "echo $PPID");
-      assertThatThrownBy(
-              () ->
-                  r.exec(
-                      "echo $$ > pid; sleep 30 & echo $! > child; wait",
-                      ExecOptions.DEFAULT.withTimeout(Duration.ofMillis(500))))
-          .isInstanceOfSatisfying(
-              RemoteException.class, e -> assertThat(e.kind()).isEqualTo(Kind.COMMAND_TIMEOUT));
+      assertTimesOut(r, "echo $$ > pid; sleep 30 & echo $! > child; wait");
       SshConnectorTest.awaitDead(Long.parseLong(read("pid")));
       SshConnectorTest.awaitDead(Long.parseLong(read("child")));
       assertThat(run(r, "echo $PPID")).isEqualTo(parent);
@@ -210,6 +205,13 @@ class ShellSessionTest {
       assertThat(run(r, "echo quick")).isEqualTo("quick\n");
       assertThat(slow.get().stdout()).isEqualTo("slow\n");
     }
+  }
+
+  /** Runs {@code line} with a 500 ms limit, which it must outlive. */
+  private static void assertTimesOut(Remote r, String line) {
+    assertThatThrownBy(() -> r.exec(line, ExecOptions.DEFAULT.withTimeout(Duration.ofMillis(500))))
+        .isInstanceOfSatisfying(
+            RemoteException.class, e -> assertThat(e.kind()).isEqualTo(Kind.COMMAND_TIMEOUT));
   }
 
   private String read(String file) throws Exception {
