@@ -37,15 +37,25 @@ final class MagicVars {
 
   /**
    * {@code hostvars} computed on access: building every host's variables for every task would cost
-   * O(hosts²) per task on a large inventory.
+   * O(hosts²) per task on a large inventory. Even the set of host names is made only when a
+   * template asks: most tasks never read {@code hostvars}, and the engine makes this view for every
+   * task on every host.
    */
   private static final class HostVarsView extends AbstractMap<String, Object> {
-    private final Set<String> all;
+    private final HostInventory inventory;
     private final Function<String, Map<String, Object>> hostVarsOf;
+    private Set<String> all;
 
     HostVarsView(HostInventory inventory, Function<String, Map<String, Object>> hostVarsOf) {
-      this.all = new LinkedHashSet<>(inventory.select("all"));
+      this.inventory = inventory;
       this.hostVarsOf = hostVarsOf;
+    }
+
+    private Set<String> all() {
+      if (all == null) {
+        all = new LinkedHashSet<>(inventory.select("all"));
+      }
+      return all;
     }
 
     @Override
@@ -55,13 +65,13 @@ final class MagicVars {
 
     @Override
     public boolean containsKey(Object key) {
-      return all.contains(key);
+      return all().contains(key);
     }
 
     @Override
     public Set<Entry<String, Object>> entrySet() {
       Set<Entry<String, Object>> out = new LinkedHashSet<>();
-      for (String h : all) {
+      for (String h : all()) {
         out.add(new SimpleImmutableEntry<>(h, hostVarsOf.apply(h)));
       }
       return out;

@@ -87,6 +87,12 @@ class PlayTest {
                 - name: it says who we are
                   assert:
                     that: inventory_hostname in marker.stdout
+                - name: hostvars names every host, with its variables
+                  assert:
+                    that:
+                      - "'h3' in hostvars and 'nosuch' not in hostvars"
+                      - hostvars | length == 3
+                      - hostvars[inventory_hostname].home == home
             - name: only the web servers
               hosts: web
               tasks:
@@ -108,8 +114,8 @@ class PlayTest {
     assertThat(hosts.home(2).resolve("web.txt")).doesNotExist();
     assertThat(r.stdout())
         .contains("PLAY [write a marker everywhere]", "TASK [marker]", "PLAY RECAP");
-    assertThat(r.stdout()).containsPattern("h1 +: ok=5 +changed=3 +unreachable=0 +failed=0");
-    assertThat(r.stdout()).containsPattern("h3 +: ok=3 +changed=2 +unreachable=0 +failed=0");
+    assertThat(r.stdout()).containsPattern("h1 +: ok=6 +changed=3 +unreachable=0 +failed=0");
+    assertThat(r.stdout()).containsPattern("h3 +: ok=4 +changed=2 +unreachable=0 +failed=0");
     String journal = Files.readString(journalOf(r));
     assertThat(journal).contains("\"event\":\"run_finished\"", "\"exit_code\":0");
   }
