@@ -22,7 +22,8 @@ import org.apache.sshd.client.session.ClientSession;
  * ~1 ms, an exec of {@code /bin/sh} ~1.6 ms; figures for {@code /bin/true} run by the driver):
  *
  * <ul>
- *   <li>{@code exec /path/program 'quoted' words} (what the command module sends, the pattern
+ *   <li>{@code exec /path/program 'quoted' words} (what the command module sends for a program
+ *       given by path, and the shell module's {@code exec /bin/sh -c '<script>'}; the pattern
  *       {@code ARGV}): the driver runs the program itself, as a simple command, which dash starts
  *       with vfork; an external program cannot change the shell that started it. 1.6 ms.
  *   <li>a line that expands nothing (no {@code $}, no backquote): in a subshell of the driver with

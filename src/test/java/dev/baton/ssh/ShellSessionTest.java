@@ -91,6 +91,9 @@ class ShellSessionTest {
   @Test
   void eachLineRunsTheCheapestWayThatGivesTheSameOutcome() {
     assertThat(ShellSession.modeOf("exec /bin/true")).isEqualTo(ShellSession.Mode.ARGV);
+    // The shell module's line: its script's $ is quoted, for the /bin/sh it starts.
+    assertThat(ShellSession.modeOf("exec /bin/sh -c 'echo $$; a='\"'\"'b'"))
+        .isEqualTo(ShellSession.Mode.ARGV);
     assertThat(ShellSession.modeOf("exec '/opt/my app/x' 'a b' 'it'\"'\"'s' '$HOME' 'l1\nl2' -"))
         .isEqualTo(ShellSession.Mode.ARGV);
     // Not a program by path: a builtin may be meant, or an assignment, or more than one command.
