@@ -26,6 +26,22 @@ class CommandModuleTest extends ModuleTestBase {
   }
 
   @Test
+  void startEndAndDeltaAreWrittenAsAnsibleWritesThem() {
+    java.time.format.DateTimeFormatter ansible =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+    for (java.time.LocalDateTime t :
+        List.of(
+            java.time.LocalDateTime.of(2026, 12, 3, 15, 4, 5, 6_000),
+            java.time.LocalDateTime.of(999, 1, 1, 0, 0, 0, 0),
+            java.time.LocalDateTime.of(2026, 10, 31, 23, 59, 59, 999_999_999))) {
+      assertThat(CommandRun.stamp(t)).isEqualTo(ansible.format(t));
+    }
+    assertThat(CommandRun.delta(java.time.Duration.ofNanos(1_234_567))).isEqualTo("0:00:00.001234");
+    assertThat(CommandRun.delta(java.time.Duration.ofSeconds(100 * 3600 + 61, 500_000_000)))
+        .isEqualTo("100:01:01.500000");
+  }
+
+  @Test
   void commandNonZeroRcFailsWithStderr() throws Exception {
     TaskResult r = run(command, Map.of("argv", List.of("ls", dir + "/missing")));
     assertFailed(r);
