@@ -3,8 +3,8 @@ package dev.baton.engine;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Keeps secrets out of everything baton writes. A variable whose name says it is secret (password,
@@ -13,15 +13,25 @@ import java.util.regex.Pattern;
  */
 public final class Redaction {
   public static final String MASK = "********";
-  private static final Pattern SECRET_NAME =
-      Pattern.compile("(?i).*(pass(word|wd)?|secret|token|private_key|vault|credential).*");
+
+  /** A name holding any of these, in any case, is secret (pass covers password and passwd). */
+  private static final List<String> SECRET_WORDS =
+      List.of("pass", "secret", "token", "private_key", "vault", "credential");
 
   private Redaction() {}
 
   public static boolean secretName(String name) {
-    return SECRET_NAME.matcher(name).matches()
-        && !name.endsWith("_file")
-        && !name.equals("ansible_ssh_private_key_file");
+    // Not a regex: this runs for every variable of every task; a `.*word.*` pattern, interpreted
+    // for most of a short run, was ~0.05 ms of each task (async-profiler, 210 tasks).
+    String lower = name.toLowerCase(Locale.ROOT);
+    boolean secret = false;
+    for (String word : SECRET_WORDS) {
+      if (lower.contains(word)) {
+        secret = true;
+        break;
+      }
+    }
+    return secret && !name.endsWith("_file") && !name.equals("ansible_ssh_private_key_file");
   }
 
   /** A copy of the variables with every secret-named value masked, recursively. */
