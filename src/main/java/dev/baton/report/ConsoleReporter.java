@@ -204,7 +204,7 @@ public final class ConsoleReporter implements EventListener {
     all.sort((a, b) -> b.getValue().compareTo(a.getValue()));
     for (var e : all) {
       String name = e.getKey();
-      String time = String.format("%.2fs", e.getValue().toMillis() / 1000.0);
+      String time = Units.seconds(e.getValue().toMillis());
       int dots = Math.max(3, WIDTH - name.length() - time.length() - 2);
       println(name + " " + "-".repeat(dots) + " " + time);
     }

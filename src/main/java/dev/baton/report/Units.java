@@ -27,4 +27,15 @@ public final class Units {
     }
     return String.format("%dh%02dm", seconds / 3600, (seconds % 3600) / 60);
   }
+
+  /**
+   * Milliseconds as seconds with two decimals ({@code 1.24s}), what {@code %.2fs} prints, without a
+   * Formatter: the recap's task durations print one line per task, interpreted at the end of a
+   * short run.
+   */
+  static String seconds(long millis) {
+    long hundredths = (millis + 5) / 10;
+    long frac = hundredths % 100;
+    return hundredths / 100 + (frac < 10 ? ".0" : ".") + frac + "s";
+  }
 }
