@@ -21,12 +21,15 @@ final class Json {
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
+  /** Deeper than this is a structure that contains itself (YAML aliases can build one). */
+  private static final int MAX_DEPTH = 500;
+
   private Json() {}
 
   static String write(Object value) {
     StringBuilder b = new StringBuilder(256);
     try {
-      write(b, value);
+      write(b, value, 0);
     } catch (JsonProcessingException e) {
       // Values come from YAML and modules: maps, lists, strings, numbers. Anything else is shown
       // by its string form rather than losing the whole line.
@@ -35,7 +38,12 @@ final class Json {
     return b.toString();
   }
 
-  private static void write(StringBuilder b, Object v) throws JsonProcessingException {
+  private static void write(StringBuilder b, Object v, int depth) throws JsonProcessingException {
+    if (depth > MAX_DEPTH) {
+      // Named, not followed: the rest of the line (a journal event) stays readable.
+      b.append("\"(nested deeper than ").append(MAX_DEPTH).append(" levels)\"");
+      return;
+    }
     if (v == null) {
       b.append("null");
     } else if (v instanceof String s) {
@@ -50,7 +58,7 @@ final class Json {
         first = false;
         string(b, (String) e.getKey());
         b.append(':');
-        write(b, e.getValue());
+        write(b, e.getValue(), depth + 1);
       }
       b.append('}');
     } else if (v instanceof Collection<?> list) {
@@ -61,7 +69,7 @@ final class Json {
           b.append(',');
         }
         first = false;
-        write(b, o);
+        write(b, o, depth + 1);
       }
       b.append(']');
     } else if (v instanceof Boolean

@@ -98,4 +98,19 @@ class JsonTest {
     // Jackson cannot write an Instant without a module: the whole value falls back, as before.
     assertThat(Json.write(intKeys)).startsWith("\"{1=one");
   }
+
+  @Test
+  void aStructureThatContainsItselfIsNamedNotFollowed() {
+    List<Object> loop = new ArrayList<>();
+    loop.add("x");
+    loop.add(Map.of("again", loop));
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("task", "t1");
+    event.put("data", loop);
+    String json = Json.write(event);
+    assertThat(json)
+        .startsWith("{\"task\":\"t1\",\"data\":[\"x\",{\"again\":[\"x\",")
+        .endsWith("}]}]}");
+    assertThat(json).containsOnlyOnce("\"(nested deeper than 500 levels)\"");
+  }
 }
