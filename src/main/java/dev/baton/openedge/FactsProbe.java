@@ -84,6 +84,9 @@ final class FactsProbe {
       throw new ProbeFailed(busy.failure(host));
     }
     boolean inUse = busy.rc() != 0;
+    Read describeRead = () -> oe.run(db, "proutil", db.name(), "-C", "describe");
+    Read statusRead = () -> dsrutil(db, "-C", "status");
+    Read detailRead = () -> dsrutil(db, "-C", "status", "-detail");
     // In use: describe takes no lock of its own, so everything else runs at once, the status
     // reads on speculation (kept only if describe reports a replication role). Not in use:
     // describe opens the database single-user and must come after busy, and a database that
@@ -94,10 +97,10 @@ final class FactsProbe {
     Future<Utilities.Run> plain = null;
     Future<Utilities.Run> detailed = null;
     if (withRole && inUse) {
-      describe = ALONGSIDE.submit(() -> oe.run(db, "proutil", db.name(), "-C", "describe"));
+      describe = ALONGSIDE.submit(describeRead::run);
       if (withStatus) {
-        plain = ALONGSIDE.submit(() -> dsrutil(db, "-C", "status"));
-        detailed = ALONGSIDE.submit(() -> dsrutil(db, "-C", "status", "-detail"));
+        plain = ALONGSIDE.submit(statusRead::run);
+        detailed = ALONGSIDE.submit(detailRead::run);
       }
     }
     int holderRc = holder == null ? -1 : join(holder).rc();
@@ -115,8 +118,7 @@ final class FactsProbe {
           problems);
     }
     Optional<ReplicationRole> role = Optional.empty();
-    Utilities.Run described =
-        describe != null ? join(describe) : oe.run(db, "proutil", db.name(), "-C", "describe");
+    Utilities.Run described = describe != null ? join(describe) : describeRead.run();
     try {
       role = Optional.of(ReplicationRole.fromDescribe(described.output()));
     } catch (IllegalArgumentException e) {
@@ -127,8 +129,8 @@ final class FactsProbe {
     boolean replicated = role.isPresent() && role.get() != ReplicationRole.NONE;
     if (withStatus && replicated) {
       if (plain == null) {
-        detailed = ALONGSIDE.submit(() -> dsrutil(db, "-C", "status", "-detail"));
-        plain = CompletableFuture.completedFuture(dsrutil(db, "-C", "status"));
+        detailed = ALONGSIDE.submit(detailRead::run);
+        plain = CompletableFuture.completedFuture(statusRead.run());
       }
       status = parse(join(plain), problems);
       detail = parse(join(detailed), problems);
@@ -137,6 +139,12 @@ final class FactsProbe {
       join(detailed);
     }
     return new DbFacts(db, true, busy.rc(), holderRc, multi, role, status, detail, problems);
+  }
+
+  /** One utility run of a probe: here, or alongside the others. */
+  @FunctionalInterface
+  private interface Read {
+    Utilities.Run run() throws RemoteException;
   }
 
   Optional<ReplicationStatus> status(DbPath db, List<String> problems, String... args)
