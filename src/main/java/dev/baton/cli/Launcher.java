@@ -27,6 +27,7 @@ import dev.baton.report.JunitReporter;
 import dev.baton.ssh.CryptoProviders;
 import dev.baton.ssh.HostSpec;
 import dev.baton.ssh.SshConnector;
+import dev.baton.template.AnsibleBool;
 import dev.baton.template.JinjavaTemplater;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -315,15 +316,12 @@ final class Launcher {
   private static boolean shellSession(Inventory inventory) throws BatonCliException {
     String v =
         oneValue(inventory, "baton_shell_session", t -> t.toLowerCase(Locale.ROOT)).orElse("true");
-    switch (v) {
-      case "true", "yes", "on", "1":
-        return true;
-      case "false", "no", "off", "0":
-        return false;
-      default:
-        throw new BatonCliException(
-            ExitCodes.BAD_INPUT, "baton_shell_session must be true or false, not " + v);
+    Boolean b = AnsibleBool.parse(v);
+    if (b == null) {
+      throw new BatonCliException(
+          ExitCodes.BAD_INPUT, "baton_shell_session must be true or false, not " + v);
     }
+    return b;
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.baton.modules.TaskResult;
 import dev.baton.playbook.ModuleTask;
 import dev.baton.ssh.Become;
 import dev.baton.ssh.RemoteException;
+import dev.baton.template.AnsibleBool;
 import dev.baton.template.TemplateException;
 import dev.baton.template.Templater;
 import java.nio.file.Path;
@@ -540,10 +541,9 @@ final class TaskStep {
     return new TaskResult.Unreachable(msg, data);
   }
 
+  /** A connection variable as Ansible's boolean(); a value it would refuse counts as false. */
   private static boolean truthy(Object o) {
-    return o instanceof Boolean b
-        ? b
-        : o != null && List.of("true", "yes", "1", "on").contains(o.toString().toLowerCase());
+    return Boolean.TRUE.equals(AnsibleBool.parse(o));
   }
 
   private static String str(Object o) {

@@ -2,9 +2,9 @@ package dev.baton.inventory;
 
 import dev.baton.playbook.Mark;
 import dev.baton.ssh.Become;
+import dev.baton.template.AnsibleBool;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -187,18 +187,14 @@ public record HostConnection(
       if (v == null) {
         return false;
       }
-      if (v instanceof Boolean b) {
-        return b;
+      if (v instanceof CharSequence s && s.toString().isBlank()) {
+        return false; // `ansible_become=` in an INI inventory
       }
-      String s = v.toString().strip().toLowerCase(Locale.ROOT);
-      switch (s) {
-        case "yes", "on", "1", "true", "t", "y", "1.0":
-          return true;
-        case "no", "off", "0", "false", "f", "n", "0.0", "":
-          return false;
-        default:
-          throw error(name, name + " must be a boolean (true/false), got '" + v + "'");
+      Boolean b = AnsibleBool.parse(v);
+      if (b == null) {
+        throw error(name, name + " must be a boolean (true/false), got '" + v + "'");
       }
+      return b;
     }
 
     String where(String name) {

@@ -1,8 +1,8 @@
 package dev.baton.modules;
 
+import dev.baton.template.AnsibleBool;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -51,20 +51,14 @@ final class Args {
     if (v == null) {
       return fallback;
     }
-    if (v instanceof Boolean b) {
-      return b;
+    if (v instanceof CharSequence s && s.toString().isBlank()) {
+      return false; // an empty value, as a template that rendered nothing leaves it
     }
-    if (v instanceof Number n) {
-      return n.intValue() != 0;
+    Boolean b = AnsibleBool.parse(v);
+    if (b == null) {
+      throw bad("argument " + name + " is not a boolean: " + v);
     }
-    switch (String.valueOf(v).trim().toLowerCase(Locale.ROOT)) {
-      case "yes", "true", "on", "1", "y", "t":
-        return true;
-      case "no", "false", "off", "0", "n", "f", "":
-        return false;
-      default:
-        throw bad("argument " + name + " is not a boolean: " + v);
-    }
+    return b;
   }
 
   long integer(String name, long fallback) throws TaskFailure {

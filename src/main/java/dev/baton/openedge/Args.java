@@ -1,5 +1,6 @@
 package dev.baton.openedge;
 
+import dev.baton.template.AnsibleBool;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,16 +37,11 @@ final class Args {
     if (v == null) {
       return def;
     }
-    if (v instanceof Boolean b) {
-      return b;
+    Boolean b = AnsibleBool.parse(v);
+    if (b == null) {
+      throw new IllegalArgumentException(key + " must be true or false, not '" + v + "'");
     }
-    String s = v.toString().strip().toLowerCase(Locale.ROOT);
-    return switch (s) {
-      case "true", "yes", "on", "1" -> true;
-      case "false", "no", "off", "0" -> false;
-      default ->
-          throw new IllegalArgumentException(key + " must be true or false, not '" + v + "'");
-    };
+    return b;
   }
 
   long number(String key, long def) {

@@ -759,23 +759,7 @@ public final class PlaybookLoader {
 
   /** Ansible's boolean spellings, or null when the value is not one. */
   static Boolean toBool(Object v) {
-    if (v instanceof Boolean b) {
-      return b;
-    }
-    if (v instanceof Integer i && (i == 0 || i == 1)) {
-      return i == 1;
-    }
-    if (v instanceof String s) {
-      switch (s.strip().toLowerCase(java.util.Locale.ROOT)) {
-        case "true", "yes", "on", "1", "y":
-          return true;
-        case "false", "no", "off", "0", "n":
-          return false;
-        default:
-          return null;
-      }
-    }
-    return null;
+    return dev.baton.template.AnsibleBool.parse(v);
   }
 
   /** How a node reads in an error: its value in quotes, or what kind of collection it is. */
