@@ -3,6 +3,7 @@ package dev.baton.playbook;
 import dev.baton.modules.ArgSpec;
 import dev.baton.modules.Module;
 import dev.baton.modules.ModuleRegistry;
+import dev.baton.template.AnsibleBool;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -542,7 +543,9 @@ public final class PlaybookLoader {
                 ? null
                 : "must be an integer, got " + describeValue(v);
         case BOOL ->
-            toBool(v) != null ? null : "must be a boolean (true/false), got " + describeValue(v);
+            AnsibleBool.parse(v) != null
+                ? null
+                : "must be a boolean (true/false), got " + describeValue(v);
         case LIST -> v instanceof Map ? "must be a list, got " + describeValue(v) : null;
         case MAP -> v instanceof Map ? null : "must be a mapping, got " + describeValue(v);
       };
@@ -643,7 +646,7 @@ public final class PlaybookLoader {
         return null;
       }
       if (v instanceof ScalarNode s) {
-        Boolean b = toBool(YamlSource.scalar(s));
+        Boolean b = AnsibleBool.parse(YamlSource.scalar(s));
         if (b != null) {
           return b;
         }
@@ -755,11 +758,6 @@ public final class PlaybookLoader {
       }
       throw src.error(node, what + " must be a mapping of keywords, got " + describe(node));
     }
-  }
-
-  /** Ansible's boolean spellings, or null when the value is not one. */
-  static Boolean toBool(Object v) {
-    return dev.baton.template.AnsibleBool.parse(v);
   }
 
   /** How a node reads in an error: its value in quotes, or what kind of collection it is. */
