@@ -212,6 +212,25 @@ class OpenEdgeModulesSimTest {
             Map.of("db", sec + "/sdb", "dest", sec + "/off.bck", "online", false));
     assertThat(r).isInstanceOf(TaskResult.Failed.class);
     assertThat(r.msg()).contains("offline backup refused");
+
+    // Ansible's short spelling of false means offline too; a word that is no boolean is refused
+    // before anything runs on the host.
+    TaskResult shortNo =
+        run(
+            "openedge_backup",
+            onSec,
+            Map.of("db", sec + "/sdb", "dest", sec + "/off.bck", "online", "n"));
+    assertThat(shortNo.msg()).contains("offline backup refused");
+    int before = onSec.commands().size();
+    TaskResult maybe =
+        run(
+            "openedge_backup",
+            onSec,
+            Map.of("db", sec + "/sdb", "dest", sec + "/off.bck", "online", "maybe"));
+    assertThat(maybe).isInstanceOf(TaskResult.Failed.class);
+    assertThat(maybe.msg()).contains("online must be true or false, not 'maybe'");
+    assertThat(onSec.commands().subList(before, onSec.commands().size())).isEmpty();
+    assertThat(sec.resolve("off.bck")).doesNotExist();
   }
 
   @Test
