@@ -1,6 +1,7 @@
 package dev.baton.cli;
 
 import dev.baton.engine.ExitCodes;
+import dev.baton.playbook.FileNames;
 import dev.baton.playbook.PlaybookException;
 import picocli.CommandLine;
 
@@ -24,6 +25,12 @@ final class ExitCodeMapper implements CommandLine.IExecutionExceptionHandler {
     if (ex instanceof BatonCliException be) {
       err.println("ERROR! " + be.getMessage());
       return be.exitCode();
+    }
+    if (ex instanceof java.nio.file.InvalidPathException ip) {
+      // A name that reached a file path without passing a loader's own check (which names its
+      // file:line:col): still one line, still bad input, never "internal error".
+      err.println("ERROR! " + new FileNames.Unmappable(ip.getInput()).getMessage());
+      return ExitCodes.BAD_INPUT;
     }
     err.println("ERROR! internal error: " + ex);
     if (System.getProperty("baton.trace") != null) {

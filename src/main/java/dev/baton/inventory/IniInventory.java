@@ -76,7 +76,7 @@ final class IniInventory {
           if (state.equals("vars") && !pending.containsKey(group)) {
             pending.put(group, new Pending(state, lineMark));
           }
-          model.group(group);
+          model.group(group, lineMark);
         }
         Pending p = pending.get(group);
         if (p != null && !state.equals("vars")) {

@@ -229,16 +229,16 @@ public final class Inventory {
         merged.putAll(model.groups.get(g).vars);
       }
       for (Path dir : varsDirs) {
-        merged.putAll(groupFiles(files, groupFileVars, dir, Model.ALL));
+        merged.putAll(groupFiles(files, groupFileVars, dir, model.groups.get(Model.ALL)));
       }
       for (Path dir : varsDirs) {
         for (String g : hostGroups) {
-          merged.putAll(groupFiles(files, groupFileVars, dir, g));
+          merged.putAll(groupFiles(files, groupFileVars, dir, model.groups.get(g)));
         }
       }
       merged.putAll(h.vars);
       for (Path dir : varsDirs) {
-        merged.putAll(files.load(dir, "host_vars", h.name));
+        merged.putAll(files.load(dir, "host_vars", h.name, h.mark));
       }
       Map<String, Object> values = new LinkedHashMap<>();
       Map<String, Mark> marks = new LinkedHashMap<>();
@@ -264,12 +264,12 @@ public final class Inventory {
   }
 
   private static Map<String, Sourced> groupFiles(
-      VarsFiles files, Map<String, Map<String, Sourced>> cache, Path dir, String group)
+      VarsFiles files, Map<String, Map<String, Sourced>> cache, Path dir, Model.GroupNode group)
       throws InventoryException {
-    String key = dir + "\0" + group;
+    String key = dir + "\0" + group.name;
     Map<String, Sourced> v = cache.get(key);
     if (v == null) {
-      v = files.load(dir, "group_vars", group);
+      v = files.load(dir, "group_vars", group.name, group.mark);
       cache.put(key, v);
     }
     return v;

@@ -29,6 +29,9 @@ final class Model {
     final Map<String, Sourced> vars = new LinkedHashMap<>();
     int priority = 1;
 
+    /** Where the group is first named; an error about the name itself points there. */
+    Mark mark = Mark.NONE;
+
     GroupNode(String name) {
       this.name = name;
     }
@@ -37,11 +40,16 @@ final class Model {
   static final class HostNode {
     final String name;
     final String file;
+
+    /** Where the host is first named; an error about the name itself points there. */
+    final Mark mark;
+
     final Map<String, Sourced> vars = new LinkedHashMap<>();
 
-    HostNode(String name, String file) {
+    HostNode(String name, Mark mark) {
       this.name = name;
-      this.file = file;
+      this.file = mark.file();
+      this.mark = mark;
     }
   }
 
@@ -56,11 +64,20 @@ final class Model {
     return groups.computeIfAbsent(name, GroupNode::new);
   }
 
+  /** As {@link #group(String)}, remembering where the group was first named. */
+  GroupNode group(String name, Mark mark) {
+    GroupNode g = group(name);
+    if (g.mark == Mark.NONE) {
+      g.mark = mark;
+    }
+    return g;
+  }
+
   /** Adds a host (and its port, only when the host is new, as Ansible does) to a group. */
   void addHost(String host, String group, Integer port, Mark mark) {
     HostNode h = hosts.get(host);
     if (h == null) {
-      h = new HostNode(host, mark.file());
+      h = new HostNode(host, mark);
       hosts.put(host, h);
       if (port != null) {
         h.vars.put("ansible_port", new Sourced(port, mark));

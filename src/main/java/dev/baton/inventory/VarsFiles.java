@@ -1,5 +1,7 @@
 package dev.baton.inventory;
 
+import dev.baton.playbook.FileNames;
+import dev.baton.playbook.Mark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +26,12 @@ final class VarsFiles {
   private static final List<String> EXTENSIONS = List.of("", ".yml", ".yaml", ".json");
   private final Map<Path, Map<String, Sourced>> cache = new HashMap<>();
 
-  /** The merged variables for {@code entity} from {@code dir/subdir}, later files winning. */
-  Map<String, Sourced> load(Path dir, String subdir, String entity) throws InventoryException {
+  /**
+   * The merged variables for {@code entity} from {@code dir/subdir}, later files winning; {@code
+   * namedAt} is where the inventory names the entity, for an error about the name itself.
+   */
+  Map<String, Sourced> load(Path dir, String subdir, String entity, Mark namedAt)
+      throws InventoryException {
     Map<String, Sourced> out = new LinkedHashMap<>();
     if (entity.startsWith("/")) {
       return out;
@@ -34,16 +40,22 @@ final class VarsFiles {
     if (!Files.isDirectory(base)) {
       return out;
     }
-    for (Path file : find(base, entity)) {
+    for (Path file : find(base, entity, subdir, namedAt)) {
       out.putAll(read(file));
     }
     return out;
   }
 
-  private static List<Path> find(Path base, String name) throws InventoryException {
+  private static List<Path> find(Path base, String name, String subdir, Mark namedAt)
+      throws InventoryException {
     List<Path> found = new ArrayList<>();
     for (String ext : EXTENSIONS) {
-      Path p = base.resolve(name + ext);
+      Path p;
+      try {
+        p = FileNames.resolve(base, name + ext);
+      } catch (FileNames.Unmappable e) {
+        throw new InventoryException(namedAt, subdir + " of " + e.getMessage());
+      }
       if (Files.exists(p)) {
         if (Files.isDirectory(p)) {
           walk(p, found);

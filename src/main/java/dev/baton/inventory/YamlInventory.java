@@ -66,7 +66,7 @@ final class YamlInventory {
           Yaml11.mark(file, data),
           "group '" + name + "' must be a mapping with hosts, children and/or vars");
     }
-    model.group(name);
+    model.group(name, at);
     if (isNull(data)) {
       return name;
     }

@@ -35,7 +35,9 @@ public final class SimInstaller {
 
   static final String JAR_NAME = "baton-sim.jar";
   static final String CLASSES_DIR = "baton-sim-classes";
-  static final String JVM_FLAGS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xss512k";
+  static final String JVM_FLAGS =
+      "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xss512k -Dfile.encoding=UTF-8"
+          + " -Dsun.stdout.encoding=UTF-8 -Dsun.stderr.encoding=UTF-8";
 
   private SimInstaller() {}
 
@@ -74,6 +76,10 @@ public final class SimInstaller {
         + utility
         + " (not Progress OpenEdge)\n"
         + "here=$(cd \"$(dirname \"$0\")/..\" && pwd)\n"
+        // As baton's own launcher: the JVM reads file names in the locale's character set only,
+        // and an SSH session, cron or env -i often brings POSIX (ASCII). Database paths are
+        // UTF-8 bytes on the host whatever the locale of the shell that runs the utility.
+        + "[ \"$(locale charmap 2>/dev/null)\" = UTF-8 ] || export LC_ALL=C.UTF-8\n"
         + "exec \"${BATON_SIM_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}\" "
         + JVM_FLAGS
         + " -cp \"$here/lib/"
