@@ -48,13 +48,21 @@ import org.junit.jupiter.api.io.TempDir;
  * documented exception whose message is one line naming {@code file:line:col}; through the CLI,
  * with exit code 4 (or 5) and one {@code ERROR!} line, never an internal error.
  *
- * <p>Deterministic: the seed ({@code -Dbaton.fuzz.seed}, printed) and the case number fix each
- * input. {@code -Dbaton.fuzz.seconds=300} fuzzes for five minutes instead of the fixed case count;
- * {@code -Dbaton.fuzz.case=N} replays one case. Failing inputs are written under {@code
- * target/fuzz-failures/}.
+ * <p>Deterministic: the seed (fixed; {@code -Dbaton.fuzz.seed=N} or {@code =random}, printed) and
+ * the case number fix each input. {@code -Dbaton.fuzz.seconds=300} fuzzes for five minutes instead
+ * of the fixed case count; {@code -Dbaton.fuzz.case=N} replays one case. Failing inputs are written
+ * under {@code target/fuzz-failures/}.
  */
 class HostileInputFuzzTest {
-  private static final long SEED = Long.getLong("baton.fuzz.seed", 0x5eed_ba70L);
+  /**
+   * Fixed, so that the README's test command gives one result per commit; {@code
+   * -Dbaton.fuzz.seed=random} draws one (printed with each run, to replay a failure).
+   */
+  private static final long SEED =
+      "random".equals(System.getProperty("baton.fuzz.seed"))
+          ? new java.security.SecureRandom().nextLong()
+          : Long.getLong("baton.fuzz.seed", 0x5eed_ba70L);
+
   private static final long SECONDS = Long.getLong("baton.fuzz.seconds", 0);
   private static final int ONLY_CASE = Integer.getInteger("baton.fuzz.case", -1);
   private static final int LOADER_CASES = Integer.getInteger("baton.fuzz.cases", 2500);
