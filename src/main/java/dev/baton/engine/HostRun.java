@@ -20,6 +20,15 @@ final class HostRun {
   /** Failed because another run holds its lock: the run exits with the "locked" code. */
   volatile boolean lockRefused;
 
+  /**
+   * What to undo if this host's run ends failed or unreachable before any work: registered by
+   * modules ({@link dev.baton.modules.ModuleContext#onAbandon}), cleared by the first work.
+   */
+  final java.util.List<Undo> abandon = Collections.synchronizedList(new java.util.ArrayList<>());
+
+  /** An undo and the host (this one or a delegate) whose connection it uses. */
+  record Undo(String on, dev.baton.modules.ModuleContext.Abandon action) {}
+
   private HostStats stats = HostStats.ZERO;
 
   HostRun(String name) {

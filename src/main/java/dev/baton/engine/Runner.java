@@ -85,6 +85,7 @@ public final class Runner {
       }
     } finally {
       pool.shutdownNow();
+      undoAbandoned();
       connections.close();
     }
     Map<String, HostStats> stats = new LinkedHashMap<>();
@@ -97,6 +98,39 @@ public final class Runner {
     emit.on(
         new Event.RunFinished(Instant.now(), stats, code, Duration.between(start, Instant.now())));
     return code;
+  }
+
+  /**
+   * A host whose run ended failed or unreachable with no work done since a module registered an
+   * undo (a lock taken, then the peer's host key refused): the undo runs, newest first, so that the
+   * run leaves nothing behind it. Each outcome is a warning line; an undo that fails (its host
+   * unreachable too) is reported, and what it would have removed stays, as after a kill.
+   */
+  private void undoAbandoned() {
+    for (HostRun h : hosts.values()) {
+      if (h.active()) {
+        continue;
+      }
+      List<HostRun.Undo> undos;
+      synchronized (h.abandon) {
+        undos = new ArrayList<>(h.abandon);
+        h.abandon.clear();
+      }
+      for (int i = undos.size() - 1; i >= 0; i--) {
+        HostRun.Undo u = undos.get(i);
+        String said;
+        try {
+          said = u.action().undo();
+        } catch (Exception e) {
+          said = "could not undo on " + u.on() + " (" + e.getMessage() + "); left as it is";
+        }
+        if (said != null) {
+          emit.on(
+              new Event.Warning(
+                  Instant.now(), h.name + ": the run changed nothing on this host: " + said));
+        }
+      }
+    }
   }
 
   static int exitCode(Map<String, HostStats> stats) {

@@ -29,6 +29,7 @@ final class TaskContext implements ModuleContext {
   private final Map<String, String> environment;
   private final Path playbookDir;
   private final Progress progress;
+  private final java.util.function.Consumer<Abandon> abandon;
 
   TaskContext(
       String host,
@@ -43,7 +44,8 @@ final class TaskContext implements ModuleContext {
       Become become,
       Map<String, String> environment,
       Path playbookDir,
-      Progress progress) {
+      Progress progress,
+      java.util.function.Consumer<Abandon> abandon) {
     this.host = host;
     this.connectTo = connectTo;
     this.connections = connections;
@@ -57,6 +59,12 @@ final class TaskContext implements ModuleContext {
     this.environment = environment;
     this.playbookDir = playbookDir;
     this.progress = progress;
+    this.abandon = abandon;
+  }
+
+  @Override
+  public void onAbandon(Abandon undo) {
+    abandon.accept(undo);
   }
 
   @Override

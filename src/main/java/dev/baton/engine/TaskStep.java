@@ -292,7 +292,8 @@ final class TaskStep {
             env,
             dir,
             (what, done, total, unit) ->
-                emit.on(new Event.Progress(Instant.now(), host.name, what, done, total, unit)));
+                emit.on(new Event.Progress(Instant.now(), host.name, what, done, total, unit)),
+            undo -> host.abandon.add(new HostRun.Undo(target, undo)));
     try {
       return module.run(ctx, args);
     } catch (RemoteException e) {
@@ -429,6 +430,10 @@ final class TaskStep {
       host.count(new HostStats(1, 0, 0, 0, 0, 0, 0));
     } else if (result instanceof TaskResult.Changed) {
       host.count(new HostStats(1, 1, 0, 0, 0, 0, 0));
+      if (Runner.moduleOf(setup.modules(), task.module()).onResume() == OnResume.SKIP) {
+        // Work was done on this pair: what guarded it (a lock) stays for the resume.
+        host.abandon.clear();
+      }
     } else if (result instanceof TaskResult.Skipped) {
       host.count(new HostStats(0, 0, 0, 0, 1, 0, 0));
     } else if (result instanceof TaskResult.Failed && ignored) {

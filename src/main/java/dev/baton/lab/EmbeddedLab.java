@@ -193,11 +193,7 @@ public final class EmbeddedLab implements AutoCloseable {
         + " backup_dir="
         + h.dir().resolve("backups")
         + " preserve_dir="
-        + h.dir().resolve("preserved")
-        // Each lab host keeps its run locks in its own directory, as a real host has its own
-        // /var/tmp: labs running side by side on one machine do not lock each other out.
-        + " lock_dir="
-        + h.dir().resolve("locks");
+        + h.dir().resolve("preserved");
   }
 
   /** Runs one simulator utility on a lab host's own files, as that host's shell would. */

@@ -56,6 +56,21 @@ public interface ModuleContext {
   /** Where long work reports how far it got. */
   Progress progress();
 
+  /**
+   * Registers what undoes this task's effect if the host's run ends failed or unreachable before
+   * any work (a change by a module that is not run again on resume) followed it: a run lock that
+   * guarded nothing must not outlive a run that a changed host key or a dead link stopped (the
+   * playbook's {@code always} does not run for an unreachable host). Contexts outside a run (unit
+   * tests) have no run end and keep nothing.
+   */
+  default void onAbandon(Abandon undo) {}
+
+  /** Undoes a task's effect at the end of an abandoned run; returns what it did, or null. */
+  @FunctionalInterface
+  interface Abandon {
+    String undo() throws Exception;
+  }
+
   /** Progress of long work; the reporter decides how to show it (live line, or nothing). */
   interface Progress {
     /** Reports {@code done} of {@code total} units (total < 0 when unknown). */

@@ -10,8 +10,16 @@ import java.util.Map;
  * directory created with {@code mkdir}, which is atomic on every POSIX file system, holding an
  * {@code owner} file (run id, operator, jump host, time).
  *
+ * <p>With {@code db}, the lock belongs to the database itself: the directory {@code
+ * .baton-lock.NAME} beside it, in the database's real directory ({@code cd -P}), so two operators
+ * whose inventories call the host or the database by different names, or set different {@code
+ * lock_dir}s, still meet the same lock. PROREST and the preserve step leave it alone: it is not a
+ * {@code NAME.*} file.
+ *
  * <p>A run resumed with {@code baton resume} takes over the lock of the run it resumes; any other
- * holder is refused with its identity, and exit code 6 when that is the only failure.
+ * holder is refused with its identity, and exit code 6 when that is the only failure. A lock this
+ * run took is released again if the run then ends failed or unreachable before doing any work
+ * ({@link ModuleContext#onAbandon}): a refusal that changed nothing leaves nothing behind.
  */
 public final class RunLock implements Module {
   /** The key of a refusal's result data that makes the run exit with the "locked" code. */
@@ -34,26 +42,61 @@ public final class RunLock implements Module {
 
   @Override
   public ArgSpec args() {
-    return ArgSpec.of(
+    return new ArgSpec(
         Map.of(
-            "name", ArgSpec.required(ArgSpec.Type.STRING),
+            "name", ArgSpec.optional(ArgSpec.Type.STRING, null),
+            "db", ArgSpec.optional(ArgSpec.Type.PATH, null),
             "state", ArgSpec.optional(ArgSpec.Type.STRING, "acquired"),
             "dir", ArgSpec.optional(ArgSpec.Type.PATH, "/var/tmp/baton-locks"),
-            "force", ArgSpec.optional(ArgSpec.Type.BOOL, false)));
+            "force", ArgSpec.optional(ArgSpec.Type.BOOL, false)),
+        false,
+        false,
+        java.util.List.of(java.util.Set.of("name", "db")));
   }
 
   @Override
   public TaskResult run(ModuleContext ctx, Map<String, Object> args) throws Exception {
-    String name = String.valueOf(args.get("name"));
-    if (!name.matches("[A-Za-z0-9._-]+")) {
+    Object db = args.get("db");
+    Object nameArg = args.get("name");
+    if ((db == null) == (nameArg == null)) {
       return TaskResult.failed(
-          "run_lock: name may hold letters, digits, '.', '_' and '-' only: " + name);
+          "run_lock: give either name (a lock under dir) or db (the database's own lock)");
     }
-    String dir = String.valueOf(args.getOrDefault("dir", "/var/tmp/baton-locks"));
+    String dir;
+    String lock;
+    String what;
+    if (db != null) {
+      String dbPath = db.toString();
+      String dbDir =
+          dbPath.contains("/") ? dbPath.substring(0, Math.max(1, dbPath.lastIndexOf('/'))) : ".";
+      String base = dbPath.substring(dbPath.lastIndexOf('/') + 1);
+      ExecResult real = ctx.exec("cd -P -- " + ShellQuote.quote(dbDir) + " && pwd");
+      if (!real.ok() || real.stdout().isBlank()) {
+        return TaskResult.failed(
+            "run_lock: the database directory "
+                + dbDir
+                + " of "
+                + dbPath
+                + " does not exist on "
+                + ctx.host()
+                + "; nothing locked");
+      }
+      dir = real.stdout().strip();
+      lock = dir + "/.baton-lock." + base;
+      what = "database " + (dir.equals("/") ? "" : dir) + "/" + base;
+    } else {
+      String name = nameArg.toString();
+      if (!name.matches("[A-Za-z0-9._-]+")) {
+        return TaskResult.failed(
+            "run_lock: name may hold letters, digits, '.', '_' and '-' only: " + name);
+      }
+      dir = String.valueOf(args.getOrDefault("dir", "/var/tmp/baton-locks"));
+      lock = dir + "/" + name + ".lock";
+      what = "site pair";
+    }
     String state = String.valueOf(args.getOrDefault("state", "acquired"));
     boolean force =
         Boolean.TRUE.equals(args.get("force")) || "true".equals(String.valueOf(args.get("force")));
-    String lock = dir + "/" + name + ".lock";
     String runId = String.valueOf(ctx.vars().getOrDefault("baton_run_id", "unknown"));
     Object resumeOf = ctx.vars().get("baton_resume_of");
     Object root = ctx.vars().get("baton_run_root");
@@ -90,7 +133,8 @@ public final class RunLock implements Module {
     if (owner != null && !ours && !force) {
       data.put(LOCKED, true);
       return new TaskResult.Failed(
-          "site pair locked by another run: "
+          what
+              + " locked by another run: "
               + owner.replace('\n', ' ').strip()
               + " (lock "
               + lock
@@ -138,8 +182,22 @@ public final class RunLock implements Module {
           data);
     }
     data.put("holder", runId);
+    ctx.onAbandon(() -> releaseIfOurs(ctx, lock, runId));
     return new TaskResult.Changed(
         owner == null ? "acquired " + lock : "took over " + lock + " from run " + holder, data);
+  }
+
+  /** The abandoned run's undo: removes the lock if this run still holds it. */
+  private static String releaseIfOurs(ModuleContext ctx, String lock, String runId)
+      throws Exception {
+    String owner = readOwner(ctx, lock);
+    if (owner == null || !runId.equals(field(owner, "run"))) {
+      return null;
+    }
+    ExecResult r = ctx.exec("rm -rf -- " + ShellQuote.quote(lock));
+    return r.ok()
+        ? "released " + ctx.host() + ":" + lock
+        : "could not release " + ctx.host() + ":" + lock + ": " + r.stderr().strip();
   }
 
   private static String readOwner(ModuleContext ctx, String lock) throws Exception {

@@ -129,6 +129,28 @@ final class Failback {
   }
 
   /** sha256 of every regular file under the given subdirectories of a host, by relative path. */
+  /** The database's own run lock: {@code .baton-lock.NAME} in its real directory. */
+  static Path lockOf(LabHost h) throws IOException {
+    return h.dbDir().toRealPath().resolve(".baton-lock." + EmbeddedLab.DB_NAME);
+  }
+
+  /** The database path as run_lock names it: its real directory and its name. */
+  static Path realDb(LabHost h) throws IOException {
+    return h.dbDir().toRealPath().resolve(EmbeddedLab.DB_NAME);
+  }
+
+  /** Removes a directory tree (a planted lock). */
+  static void deleteTree(Path top) throws IOException {
+    if (!Files.exists(top)) {
+      return;
+    }
+    try (var s = Files.walk(top)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
   static Map<String, String> files(LabHost h, String... subdirs) throws IOException {
     Map<String, String> out = new TreeMap<>();
     for (String sub : subdirs) {

@@ -76,9 +76,9 @@ class FailbackRefusalsTest {
     assertThat(fb.digest(primary)).isEqualTo(b.primaryDigest());
     Path journal = Failback.journalOf(r);
     assertThat(Failback.results(journal, "primary", "Online backup")).isEmpty();
-    assertThat(Failback.result(journal, "primary", "Unlock").path("status").asText())
+    assertThat(Failback.result(journal, "primary", "Unlock the primary").path("status").asText())
         .isEqualTo("changed");
-    assertThat(dir.resolve("lab/hosts/primary/locks/failback-primary.lock")).doesNotExist();
+    assertThat(Failback.lockOf(primary)).doesNotExist();
   }
 
   @Test
@@ -205,7 +205,126 @@ class FailbackRefusalsTest {
     assertThat(Failback.files(secondary, "backups")).isEmpty();
     assertThat(fb.role(primary)).isEqualTo("source");
     assertThat(fb.digest(primary)).isEqualTo(b.primaryDigest());
-    assertThat(dir.resolve("lab/hosts/primary/locks/failback-primary.lock")).doesNotExist();
+    assertThat(Failback.lockOf(primary)).doesNotExist();
+  }
+
+  /** A lock another operator's run left on {@code host}'s database, as run_lock writes it. */
+  private static Path plantForeignLock(LabHost host) throws IOException {
+    Path lock = Failback.lockOf(host);
+    Files.createDirectories(lock);
+    Files.writeString(
+        lock.resolve("owner"),
+        "run=20261201-000000-beef\nroot=20261201-000000-beef\noperator=alice\n"
+            + "jump_host=elsewhere\nsince=2026-12-01T00:00:00Z\n");
+    return lock;
+  }
+
+  /**
+   * Another operator's inventory: the same hosts under other names, another lock_dir. The lock is
+   * the database's own, so that inventory meets it all the same: refused, exit 6, nothing changed.
+   */
+  @Test
+  @Order(7)
+  void theDatabaseLockHoldsWhateverTheInventoryCallsTheHosts() throws IOException {
+    Path lock = plantForeignLock(primary);
+    Path before = fb.inventory;
+    try {
+      String inv =
+          Files.readString(lab.inventory())
+                  .replaceAll("(?m)^primary ", "prod-db-a ")
+                  .replaceAll("(?m)^secondary ", "prod-db-b ")
+                  .replace("peer=secondary", "peer=prod-db-b")
+                  .replace("peer=primary", "peer=prod-db-a")
+              + "\n[all:vars]\nlock_dir="
+              + dir.resolve("elsewhere")
+              + "\n";
+      assertThat(inv).contains("prod-db-a ").contains("peer=prod-db-b");
+      fb.inventory = dir.resolve("inventory-other-names.ini");
+      Files.writeString(fb.inventory, inv);
+      Before b = before();
+      Baton.Result r = fb.play();
+      assertThat(r.exitCode()).as(r.all()).isEqualTo(6);
+      assertThat(r.stdout())
+          .contains(
+              "database "
+                  + Failback.realDb(primary)
+                  + " locked by another run: run=20261201-000000-beef")
+          .contains("operator=alice");
+      assertThat(lock.resolve("owner")).content().startsWith("run=20261201-000000-beef\n");
+      assertThat(Failback.lockOf(secondary)).doesNotExist();
+      assertThat(Failback.files(primary, "db", "backups", "preserved")).isEqualTo(b.primaryFiles());
+      assertThat(Failback.files(secondary, "backups")).as("no backup taken").isEmpty();
+      assertThat(fb.digest(primary)).isEqualTo(b.primaryDigest());
+    } finally {
+      fb.inventory = before;
+      Failback.deleteTree(lock);
+    }
+  }
+
+  /**
+   * The secondary's database is locked by another run: the primary's lock, already taken, is
+   * released again at the end, as nothing was done (before, it stayed and the next run got exit 6).
+   */
+  @Test
+  @Order(8)
+  void aRunStoppedBeforeAnyWorkReleasesTheLockItTook() throws IOException {
+    Path lock = plantForeignLock(secondary);
+    try {
+      Before b = before();
+      Baton.Result r = fb.play();
+      assertThat(r.exitCode()).as(r.all()).isEqualTo(6);
+      assertThat(r.stdout())
+          .contains("database " + Failback.realDb(secondary) + " locked by another run");
+      assertThat(r.all())
+          .contains("primary: the run changed nothing on this host: released primary:")
+          .contains(Failback.lockOf(primary).toString());
+      assertThat(Failback.lockOf(primary)).doesNotExist();
+      assertThat(lock.resolve("owner")).content().startsWith("run=20261201-000000-beef\n");
+      assertThat(Failback.files(secondary, "backups")).as("no backup taken").isEmpty();
+      assertThat(fb.digest(primary)).isEqualTo(b.primaryDigest());
+    } finally {
+      Failback.deleteTree(lock);
+    }
+  }
+
+  /**
+   * The secondary cannot be reached (here its port is closed; a changed host key ends the same
+   * way): exit 3, and the primary's lock does not outlive the run, so the next play is not refused
+   * with exit 6.
+   */
+  @Test
+  @Order(9)
+  void anUnreachableSecondaryLeavesNoLockBehind() throws IOException {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      closed = s.getLocalPort();
+    }
+    Path before = fb.inventory;
+    try {
+      String hostLine =
+          "secondary ansible_host="
+              + secondary.ssh().address()
+              + " ansible_port="
+              + secondary.ssh().port()
+              + " ";
+      String inv = Files.readString(lab.inventory());
+      assertThat(inv).contains(hostLine);
+      fb.inventory = dir.resolve("inventory-secondary-down.ini");
+      Files.writeString(
+          fb.inventory,
+          inv.replace(hostLine, "secondary ansible_host=127.0.0.1 ansible_port=" + closed + " "));
+      Before b = before();
+      Baton.Result r = fb.play();
+      assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+      assertThat(Failback.lockOf(primary)).doesNotExist();
+      fb.inventory = before;
+      Baton.Result next = fb.play("--check");
+      assertThat(next.exitCode()).as("the next run is not locked out: " + next.all()).isZero();
+      assertThat(Failback.files(primary, "db", "backups", "preserved")).isEqualTo(b.primaryFiles());
+      assertThat(fb.digest(primary)).isEqualTo(b.primaryDigest());
+    } finally {
+      fb.inventory = before;
+    }
   }
 
   /**
@@ -226,9 +345,15 @@ class FailbackRefusalsTest {
       Baton.Result second = fb.play();
       assertThat(second.exitCode()).as(second.all()).isEqualTo(6);
       assertThat(second.stdout())
-          .contains("site pair locked by another run: run=" + firstRun + " root=" + firstRun)
+          .contains(
+              "database "
+                  + Failback.realDb(primary)
+                  + " locked by another run: run="
+                  + firstRun
+                  + " root="
+                  + firstRun)
           .doesNotContain("run=unknown");
-      assertThat(dir.resolve("lab/hosts/primary/locks/failback-primary.lock/owner"))
+      assertThat(Failback.lockOf(primary).resolve("owner"))
           .as("the refused run left the first run's lock alone")
           .content()
           .startsWith("run=" + firstRun + "\n");
@@ -241,7 +366,7 @@ class FailbackRefusalsTest {
       assertThat(fb.role(primary)).isEqualTo("target");
       assertThat(fb.role(secondary)).isEqualTo("source");
       assertThat(fb.digest(primary)).isEqualTo(fb.digest(secondary));
-      assertThat(dir.resolve("lab/hosts/primary/locks/failback-primary.lock")).doesNotExist();
+      assertThat(Failback.lockOf(primary)).doesNotExist();
       assertOldPrimaryPreserved(Failback.journalOf(r));
     } finally {
       first.destroyForcibly();

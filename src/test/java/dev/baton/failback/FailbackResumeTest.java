@@ -111,16 +111,16 @@ class FailbackResumeTest {
           .isFalse();
       assertThat(again.path("status").asText()).isEqualTo("ok");
     }
-    assertThat(Failback.result(j2, "primary", "Lock the site pair").path("msg").asText())
+    assertThat(Failback.result(j2, "primary", "Lock the primary").path("msg").asText())
         .as("the resumed run holds the lock again")
-        .contains("took over " + dir.resolve("lab/hosts/primary/locks/failback-primary.lock"))
+        .contains("took over " + Failback.lockOf(primary))
         .contains("from run " + first);
     JsonNode backup = Failback.result(j2, "primary", BACKUP);
     assertThat(backup.path("status").asText()).isEqualTo("changed");
     assertThat(backup.path("data").path("dest").asText())
         .isEqualTo(secondaryBackup(first).toString());
     assertFailedBack(j2);
-    assertThat(dir.resolve("lab/hosts/primary/locks/failback-primary.lock"))
+    assertThat(Failback.lockOf(primary))
         .as("the resumed run released the lock its predecessor took")
         .doesNotExist();
   }
@@ -292,7 +292,7 @@ class FailbackResumeTest {
 
     assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
     assertThat(
-            Failback.result(Failback.journalOf(r), "primary", "Lock the site pair")
+            Failback.result(Failback.journalOf(r), "primary", "Lock the primary")
                 .path("msg")
                 .asText())
         .as("run 1 released its lock; the resumed run takes it again")
