@@ -48,11 +48,20 @@ public final class FreeSpace implements Module {
     long free;
     try {
       free = ctx.remote().files().freeSpace(path);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return TaskResult.failed(
+          ctx.host()
+              + ": "
+              + path
+              + " does not exist"
+              + (purpose.isEmpty() ? "" : " (it is to hold" + purpose.substring(4) + ")")
+              + "; create it or name another directory; nothing was changed");
     } catch (IOException e) {
       if (e.getCause() instanceof dev.baton.ssh.RemoteException re) {
         throw re;
       }
-      return TaskResult.failed(ctx.host() + ": cannot read the free space of " + path + ": " + e);
+      return TaskResult.failed(
+          ctx.host() + ": cannot read the free space of " + path + ": " + e.getMessage());
     }
     Map<String, Object> data = TaskResult.data("path", path, "needed", needed, "free", free);
     if (free < needed) {

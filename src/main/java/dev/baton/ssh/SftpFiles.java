@@ -343,6 +343,9 @@ final class SftpFiles implements RemoteFiles {
       throw new IOException(e.getMessage(), e);
     }
     String[] lines = r.stdout().strip().split("\n");
+    if (!r.ok() && r.stderr().contains("No such file or directory")) {
+      throw new java.nio.file.NoSuchFileException(path);
+    }
     if (!r.ok() || lines.length < 2) {
       throw new IOException(
           remote.host() + ": cannot read free space of " + path + ": " + r.stderr().strip());

@@ -208,6 +208,46 @@ class FailbackRefusalsTest {
     assertThat(Failback.lockOf(primary)).doesNotExist();
   }
 
+  /**
+   * Values that the steps after the backup would have refused (a transfer method, a restore
+   * transition) are refused first, on the jump host: nothing connects, nothing changes.
+   */
+  @Test
+  @Order(10)
+  void malformedInventoryValuesAreRefusedBeforeAnything() throws IOException {
+    Before b = before();
+    Baton.Result r = fb.play("-e", "transfer_method=ftp", "-e", "restore_transition=maybe");
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+    assertThat(r.stdout())
+        .contains("the inventory's values are not what the re-seed needs; nothing was changed")
+        .contains("transfer_method=ftp (relay, direct or shared)")
+        .contains("restore_transition=maybe (repl or enable)");
+    assertThat(Failback.results(Failback.journalOf(r), "primary", "Lock the primary")).isEmpty();
+    assertThat(Failback.lockOf(primary)).doesNotExist();
+    assertThat(Failback.files(primary, "db", "backups", "preserved")).isEqualTo(b.primaryFiles());
+    assertThat(Failback.files(secondary, "backups")).as("no backup taken").isEmpty();
+    assertThat(fb.digest(primary)).isEqualTo(b.primaryDigest());
+  }
+
+  /** A backup_dir missing on the primary: one line naming it, not the JDK's statvfs exception. */
+  @Test
+  @Order(11)
+  void aMissingBackupDirIsNamedNotAnException() throws IOException {
+    Path missing = dir.resolve("no-such-backups");
+    Before b = before();
+    Baton.Result r = fb.play("-e", "backup_dir=" + missing);
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+    assertThat(r.stdout())
+        .contains("primary: " + missing + " does not exist (it is to hold the backup of secondary:")
+        .contains("nothing was changed")
+        .doesNotContain("Exception")
+        .doesNotContain("java.");
+    assertThat(Failback.lockOf(primary)).doesNotExist();
+    assertThat(Failback.files(primary, "db", "backups", "preserved")).isEqualTo(b.primaryFiles());
+    assertThat(missing).doesNotExist();
+    assertThat(fb.digest(primary)).isEqualTo(b.primaryDigest());
+  }
+
   /** A lock another operator's run left on {@code host}'s database, as run_lock writes it. */
   private static Path plantForeignLock(LabHost host) throws IOException {
     Path lock = Failback.lockOf(host);

@@ -272,23 +272,26 @@ class FailbackResumeTest {
   }
 
   /**
-   * The verified copy on the primary rots between runs (here run 1 stopped before the restore on a
-   * bad variable): the resumed restore checks the backup's sha256 against the one taken on the
-   * secondary and refuses; the old primary db is untouched.
+   * The verified copy on the primary rots between runs (here run 1 stopped at the restore: its
+   * preserve directory could not be made, under a regular file): the resumed restore checks the
+   * backup's sha256 against the one taken on the secondary and refuses; the old primary db is
+   * untouched. (A bad restore_transition stopped run 1 here before; the pre-flight now refuses it
+   * before anything changes.)
    */
   @Test
   void backupCorruptedOnThePrimaryBetweenRunsNeverReachesTheRestore() throws Exception {
-    Baton.Result r1 = fb.play("-e", "restore_transition=bogus");
+    Path notADir = primary.dbDir().resolve("sports.db");
+    Baton.Result r1 = fb.play("-e", "preserve_dir=" + notADir + "/preserved");
     assertThat(r1.exitCode()).as(r1.all()).isEqualTo(2);
     String first = Failback.runId(r1);
-    assertThat(r1.stdout()).contains("transition");
+    assertThat(r1.stdout()).contains("Not a directory");
     assertThat(Failback.result(Failback.journalOf(r1), "primary", TRANSFER).path("status").asText())
         .isEqualTo("changed");
     var primaryFiles = Failback.files(primary, "db", "preserved");
     String primaryDigest = fb.digest(primary);
     Failback.flipByte(primaryBackup(first), Files.size(primaryBackup(first)) / 2);
 
-    Baton.Result r = fb.resume(first, "-e", "restore_transition=repl");
+    Baton.Result r = fb.resume(first, "-e", "preserve_dir=" + primary.dir().resolve("preserved"));
 
     assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
     assertThat(
