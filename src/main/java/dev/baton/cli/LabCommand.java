@@ -82,8 +82,24 @@ final class LabCommand implements Runnable {
         description = "Where the lab keeps its hosts (default: $BATON_HOME/lab).")
     Path state;
 
+    @Option(
+        names = "--break",
+        paramLabel = "MISTAKE",
+        description =
+            "Build a real site's mistake into every pair, to rehearse the pre-flight's refusal:"
+                + " agent-name, port, no-defer (default: none).")
+    String broken = "none";
+
     Path state() {
       return state != null ? state : defaultState();
+    }
+
+    dev.baton.lab.LabBreak broken() throws BatonCliException {
+      try {
+        return dev.baton.lab.LabBreak.of(broken);
+      } catch (IllegalArgumentException e) {
+        throw new BatonCliException(dev.baton.engine.ExitCodes.USAGE, e.getMessage());
+      }
     }
   }
 
@@ -117,7 +133,8 @@ final class LabCommand implements Runnable {
     public Integer call() throws Exception {
       Path state = shape.state();
       System.out.println("lab: starting " + shape.pairs + " site pair(s) in " + state + " ...");
-      EmbeddedLab lab = EmbeddedLab.start(state, shape.pairs, parseSize(shape.size));
+      EmbeddedLab lab =
+          EmbeddedLab.start(state, shape.pairs, parseSize(shape.size), shape.broken());
       try {
         System.out.println("lab: up; inventory " + lab.inventory());
         RunRequest req =
@@ -181,6 +198,8 @@ final class LabCommand implements Runnable {
                   Integer.toString(shape.pairs),
                   "--size",
                   shape.size,
+                  "--break",
+                  shape.broken().cliName(),
                   "--state",
                   state.toString()));
       new ProcessBuilder(cmd)
@@ -248,7 +267,7 @@ final class LabCommand implements Runnable {
       Files.deleteIfExists(state.resolve("lab.failed"));
       EmbeddedLab lab;
       try {
-        lab = EmbeddedLab.start(state, shape.pairs, parseSize(shape.size));
+        lab = EmbeddedLab.start(state, shape.pairs, parseSize(shape.size), shape.broken());
       } catch (IOException | RuntimeException e) {
         Files.writeString(
             state.resolve("lab.failed"), String.valueOf(e.getMessage()), StandardCharsets.UTF_8);

@@ -55,12 +55,18 @@ public final class EmbeddedLab implements AutoCloseable {
    * is replaced). Returns once every host answers SSH and the secondaries serve their sources.
    */
   public static EmbeddedLab start(Path state, int pairs, long sourceBytes) throws IOException {
+    return start(state, pairs, sourceBytes, LabBreak.NONE);
+  }
+
+  /** As {@link #start(Path, int, long)}, with one of the field's mistakes built into every pair. */
+  public static EmbeddedLab start(Path state, int pairs, long sourceBytes, LabBreak broken)
+      throws IOException {
     if (pairs < 1 || pairs > 200) {
       throw new IllegalArgumentException("a lab has 1 to 200 site pairs, not " + pairs);
     }
     EmbeddedLab lab = new EmbeddedLab(state);
     try {
-      lab.build(pairs, sourceBytes);
+      lab.build(pairs, sourceBytes, broken);
       return lab;
     } catch (IOException | RuntimeException e) {
       lab.close();
@@ -68,7 +74,7 @@ public final class EmbeddedLab implements AutoCloseable {
     }
   }
 
-  private void build(int pairs, long sourceBytes) throws IOException {
+  private void build(int pairs, long sourceBytes, LabBreak broken) throws IOException {
     Path hostsDir = state.resolve("hosts");
     if (Files.exists(hostsDir)) {
       stopLeftovers(hostsDir);
@@ -107,7 +113,7 @@ public final class EmbeddedLab implements AutoCloseable {
     for (int p = 1; p <= pairs; p++) {
       LabHost primary = host(p, "primary");
       LabHost secondary = host(p, "secondary");
-      SiteSeed seed = new SiteSeed(DB_NAME);
+      SiteSeed seed = new SiteSeed(DB_NAME, broken);
       seed.oldPrimary(side(primary), side(secondary), sourceBytes / 4);
       seed.servingSource(side(secondary), side(primary), sourceBytes);
     }

@@ -26,9 +26,16 @@ public final class SiteSeed {
   }
 
   private final String dbName;
+  private final LabBreak broken;
 
   public SiteSeed(String dbName) {
+    this(dbName, LabBreak.NONE);
+  }
+
+  /** A seeding that builds one of the field's mistakes into the pair ({@link LabBreak}). */
+  public SiteSeed(String dbName, LabBreak broken) {
     this.dbName = dbName;
+    this.broken = broken;
   }
 
   /** The database of the primary before the failover: a source once, now stale and shut down. */
@@ -38,7 +45,7 @@ public final class SiteSeed {
     primary.run("rfutil", dbName, "-C", "mark", "backedup");
     primary.run("rfutil", dbName, "-C", "aimage", "begin");
     primary.run("proutil", dbName, "-C", "enableSiteReplication", "source");
-    primary.write(dbName + ".repl.properties", replProperties(secondary));
+    primary.write(dbName + ".repl.properties", broken.primaryProperties(replProperties(secondary)));
   }
 
   /** The secondary after the failover: the replication source, serving production. */
@@ -48,7 +55,8 @@ public final class SiteSeed {
     secondary.run("rfutil", dbName, "-C", "mark", "backedup");
     secondary.run("rfutil", dbName, "-C", "aimage", "begin");
     secondary.run("proutil", dbName, "-C", "enableSiteReplication", "source");
-    secondary.write(dbName + ".repl.properties", replProperties(primary));
+    secondary.write(
+        dbName + ".repl.properties", broken.secondaryProperties(replProperties(primary)));
     secondary.run(
         "proserve", dbName, "-S", Integer.toString(secondary.dbPort()), "-DBService", "replserv");
   }
@@ -65,6 +73,7 @@ public final class SiteSeed {
         + dbName
         + "\n"
         + "transition=manual\n"
+        + "defer-agent-startup=10\n"
         + "\n"
         + "[control-agent.agent1]\n"
         + "name=agent1\n"
@@ -89,6 +98,7 @@ public final class SiteSeed {
         + "\n"
         + "[transition]\n"
         + "database-role=reverse\n"
+        + "transition-to-agents=agent1\n"
         + "transition=manual\n"
         + "restart-after-transition=1\n"
         + "online-transition=1\n";

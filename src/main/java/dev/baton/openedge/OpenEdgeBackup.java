@@ -15,6 +15,14 @@ import java.util.Optional;
  * in the output, never the exit code alone. After success a {@code <dest>.done} manifest (size,
  * sha256 computed on the host) records that the backup is complete, so a rerun does not take a
  * second backup (which on a replication source would also disturb a target being seeded).
+ *
+ * <p>{@code seed: true} takes the backup that seeds a replication target: {@code probkup online db
+ * dest -REPLTargetCreation} [doc]. Until that target reaches normal processing, another backup or a
+ * quiet point of the source makes the seed useless (10440 / 11696 when its agent connects; a new
+ * seed is needed) [doc]. So a seed leaves a marker {@code .baton-seed.NAME} beside the source db,
+ * and a later seed backup of another destination is refused while the marker stands and the
+ * source's server is not in normal processing (6021), unless {@code force_new_seed: true}. A re-run
+ * or a resume of the same failback reuses its verified backup (same destination).
  */
 final class OpenEdgeBackup extends OpenEdgeModule {
   static final String MANIFEST_SUFFIX = ".done";
@@ -33,7 +41,9 @@ final class OpenEdgeBackup extends OpenEdgeModule {
             "online", ArgSpec.optional(Type.BOOL, true),
             "incremental", ArgSpec.optional(Type.BOOL, false),
             "extra_args", ArgSpec.optional(Type.ANY, null),
-            "force", ArgSpec.optional(Type.BOOL, false)));
+            "force", ArgSpec.optional(Type.BOOL, false),
+            "seed", ArgSpec.optional(Type.BOOL, false),
+            "force_new_seed", ArgSpec.optional(Type.BOOL, false)));
   }
 
   @Override
@@ -46,6 +56,12 @@ final class OpenEdgeBackup extends OpenEdgeModule {
     boolean online = args.bool("online", true);
     boolean incremental = args.bool("incremental", false);
     boolean force = args.bool("force", false);
+    boolean seed = args.bool("seed", false);
+    if (seed && (!online || incremental)) {
+      throw new IllegalArgumentException(
+          "seed: true takes a full online backup (-REPLTargetCreation); online must be true and"
+              + " incremental false");
+    }
     String manifest = dest + MANIFEST_SUFFIX;
     Map<String, Object> data = TaskResult.data("db", db.prefix(), "dest", dest);
 
@@ -73,6 +89,13 @@ final class OpenEdgeBackup extends OpenEdgeModule {
       return new TaskResult.Failed(
           ctx.host() + ": offline backup refused: " + db + " is in use; shut it down first", data);
     }
+    String marker = seedMarker(db);
+    if (seed && !args.bool("force_new_seed", false)) {
+      Optional<TaskResult> pending = pendingSeed(ctx, db, dest, marker, data);
+      if (pending.isPresent()) {
+        return pending.get();
+      }
+    }
     List<String> argv = new ArrayList<>();
     if (online) {
       argv.add("online");
@@ -82,6 +105,9 @@ final class OpenEdgeBackup extends OpenEdgeModule {
       argv.add("incremental");
     }
     argv.add(dest);
+    if (seed) {
+      argv.add("-REPLTargetCreation");
+    }
     argv.addAll(args.words("extra_args"));
     Utilities oe = utilities(ctx);
     if (ctx.checkMode()) {
@@ -125,12 +151,62 @@ final class OpenEdgeBackup extends OpenEdgeModule {
             + "\ntaken="
             + Instant.now()
             + "\n");
+    if (seed) {
+      Object root = ctx.vars().get("baton_run_root");
+      writeText(
+          ctx, marker, "dest=" + dest + "\nrun_root=" + root + "\ntaken=" + Instant.now() + "\n");
+      data.put("seed_marker", marker);
+    }
     data.put("size", size);
     data.put("sha256", sha);
     data.put("duration", Math.round(seconds * 10) / 10.0);
     data.put("manifest", manifest);
     return new TaskResult.Changed(
         (online ? "online" : "offline") + " backup of " + db + " complete (3740): " + dest, data);
+  }
+
+  /** Beside the db, not a {@code <db>.*} file (the preserve step moves those). */
+  static String seedMarker(DbPath db) {
+    return (db.dir().equals("/") ? "" : db.dir()) + "/.baton-seed." + db.name();
+  }
+
+  /** A seed of another destination whose target has not caught up yet: refuse to spoil it. */
+  private static Optional<TaskResult> pendingSeed(
+      ModuleContext ctx, DbPath db, String dest, String marker, Map<String, Object> data)
+      throws Exception {
+    Optional<String> text = readText(ctx, marker);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, String> kv = keyValues(text.get());
+    if (dest.equals(kv.get("dest"))) {
+      return Optional.empty();
+    }
+    DbFacts now = probe(ctx).read(db, true);
+    int detail = now.detail().map(ReplicationStatus::code).orElse(0);
+    if (detail == 6021) {
+      return Optional.empty();
+    }
+    data.put("pending_seed", kv.get("dest"));
+    return Optional.of(
+        new TaskResult.Failed(
+            ctx.host()
+                + ": a seed backup of "
+                + db
+                + " taken "
+                + kv.get("taken")
+                + " ("
+                + kv.get("dest")
+                + ", run "
+                + kv.get("run_root")
+                + ") is still pending: its target has not reached normal processing (server"
+                + " status "
+                + (detail == 0 ? "unknown" : detail)
+                + ", not 6021); another backup now would make that seed useless (10440). Finish"
+                + " that failback (baton resume "
+                + kv.get("run_root")
+                + "), or set force_new_seed: true; nothing was changed",
+            data));
   }
 
   private static Optional<TaskResult> alreadyTaken(

@@ -17,6 +17,7 @@ public final class OpenEdgeModules {
         new OpenEdgeServe(),
         new OpenEdgeReplication(),
         new OpenEdgeWaitSync(),
-        new OpenEdgeTransition());
+        new OpenEdgeTransition(),
+        new OpenEdgeReplCheck());
   }
 }

@@ -110,6 +110,8 @@ public final class ConsoleReporter implements EventListener {
     String detail = "";
     if (e.resumed() != null) {
       detail = " (done in run " + e.resumed().runId() + ")";
+    } else if (module.equals("debug") && listOfLines(r.data()) != null) {
+      detail = " => " + listOfLines(r.data());
     } else if (verbosity >= 1 || module.equals("debug")) {
       detail = r.data().isEmpty() && r.msg().isEmpty() ? "" : " => " + Json.write(shown(r));
     } else if (checkMode && r instanceof TaskResult.Changed && !r.msg().isEmpty()) {
@@ -130,6 +132,30 @@ public final class ConsoleReporter implements EventListener {
         println(color(CYAN, "...ignoring"));
       }
     }
+  }
+
+  /**
+   * A {@code debug: var:} of one list of strings (a table, {@code stdout_lines}) as Ansible's
+   * default callback prints it: one element a line, indented four spaces, so a table reads as one;
+   * null for any other value, which stays on one line.
+   */
+  private static String listOfLines(Map<String, Object> data) {
+    Map<String, Object> shown = new LinkedHashMap<>(data);
+    shown.remove("msg");
+    if (shown.size() != 1
+        || !(shown.values().iterator().next() instanceof List<?> list)
+        || list.isEmpty()
+        || !list.stream().allMatch(x -> x instanceof String)) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder("{\n    ");
+    b.append(Json.write(shown.keySet().iterator().next())).append(": [\n");
+    for (int i = 0; i < list.size(); i++) {
+      b.append("        ")
+          .append(Json.write(list.get(i)))
+          .append(i + 1 < list.size() ? ",\n" : "\n");
+    }
+    return b.append("    ]\n}").toString();
   }
 
   private static Map<String, Object> shown(TaskResult r) {

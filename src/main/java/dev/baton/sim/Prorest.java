@@ -353,6 +353,7 @@ final class Prorest {
       ct.set("restoredFromEnabledSource", Boolean.toString(h.replicationSource()));
       ct.set("restoredBackupDate", h.date());
       ct.set("restoredBackupType", h.online() ? "online" : "offline");
+      ct.set("restoredTargetCreation", Boolean.toString(h.replTargetCreation()));
       ct.set("aiEnabled", Boolean.toString(h.aiEnabled()));
       if (h.aiEnabled()) {
         ct.set("aiBeginPosition", Long.toString(h.position()));

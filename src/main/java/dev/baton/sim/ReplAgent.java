@@ -180,6 +180,13 @@ final class ReplAgent implements ReplicationService {
     String lineage = in.readUTF();
     String sourceInstance = in.readUTF();
     in.readLong(); // the source's committed position: informational
+    String controlAgent = in.readUTF();
+    String nameRefusal = agentNameRefusal(controlAgent);
+    if (nameRefusal != null) {
+      fail(1034, ReplWire.MSG_AGENT_NAME, nameRefusal);
+      ReplWire.refuse(out, ReplWire.MSG_AGENT_NAME, nameRefusal);
+      return;
+    }
     if (!lineage.equals(host.lineage())) {
       String text =
           "** Invalid target configuration: "
@@ -202,6 +209,9 @@ final class ReplAgent implements ReplicationService {
     out.writeLong(ReplWire.entryCrc(log.channel(), position));
     out.writeBoolean("true".equals(host.persisted("replInSync")));
     out.writeUTF(host.instance());
+    out.writeUTF(
+        host.persisted("restoredBackupType")
+            + ("true".equals(host.persisted("restoredTargetCreation")) ? "+target-creation" : ""));
     out.flush();
     if (in.readByte() != 0) {
       int number = in.readInt();
@@ -298,6 +308,33 @@ final class ReplAgent implements ReplicationService {
         }
         default -> throw new IOException("unexpected replication frame " + op);
       }
+    }
+  }
+
+  /**
+   * The agent answers only to the control agent its own {@code [agent] name} names [doc]: a server
+   * whose {@code [control-agent.NAME]} is another name is refused, as is any server when this
+   * target has no properties file or no {@code [agent]} name.
+   */
+  private String agentNameRefusal(String controlAgent) {
+    try {
+      ReplProperties p = ReplProperties.read(host.db());
+      String mine = p.section("agent").get("name");
+      if (mine == null || mine.isBlank()) {
+        return "** Invalid target configuration: " + p.file() + " has no [agent] name.";
+      }
+      if (!mine.equalsIgnoreCase(controlAgent)) {
+        return "** Invalid target configuration: the replication server connects as control agent "
+            + controlAgent
+            + ", but this agent is "
+            + mine
+            + " ([agent] name in "
+            + p.file()
+            + ").";
+      }
+      return null;
+    } catch (ReplProperties.Invalid e) {
+      return "** Invalid target configuration: " + e.getMessage() + ".";
     }
   }
 

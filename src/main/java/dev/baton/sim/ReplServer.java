@@ -39,14 +39,23 @@ final class ReplServer implements ReplicationService {
   private final ReplHost host;
   private final List<Link> links = new ArrayList<>();
   private final String problem;
+
+  /** {@code [server] defer-agent-startup}: online seeding needs it above 0 [doc]. */
+  private final String deferAgentStartup;
+
+  private final String propertiesFile;
   private volatile boolean closed;
   private volatile boolean ending;
 
   ReplServer(ReplHost host) {
     this.host = host;
     String p = null;
+    String defer = null;
+    String file = ReplProperties.fileOf(host.db()).toString();
     try {
-      for (ReplProperties.ControlAgent a : ReplProperties.read(host.db()).controlAgents()) {
+      ReplProperties props = ReplProperties.read(host.db());
+      defer = props.section("server").get("defer-agent-startup");
+      for (ReplProperties.ControlAgent a : props.controlAgents()) {
         links.add(new Link(a));
       }
     } catch (ReplProperties.Invalid e) {
@@ -54,6 +63,46 @@ final class ReplServer implements ReplicationService {
       ReplWire.log(host.db(), "server", p, 6060);
     }
     this.problem = p;
+    this.deferAgentStartup = defer;
+    this.propertiesFile = file;
+  }
+
+  /**
+   * Why a target that never reached normal processing cannot be synchronized from the way it was
+   * seeded, or null. An online backup seeds a target only when taken with -REPLTargetCreation, and
+   * only with deferred agent startup on the source [doc]; an offline backup needs neither.
+   */
+  private String seedRefusal(String seed, String agentName, int[] number) {
+    if (!seed.startsWith("online")) {
+      return null;
+    }
+    if (!seed.contains("+target-creation")) {
+      // KB P92539: without -REPLTargetCreation the master block's replication information is
+      // not flushed, and the server terminates the agent with these two messages [doc].
+      number[0] = ReplWire.MSG_NO_TARGET_CREATION;
+      return "This database has not been properly backed up (the target was seeded from an online"
+          + " backup taken without -REPLTargetCreation; a new seed is needed). The OpenEdge"
+          + " Replication Agent "
+          + agentName
+          + " is being terminated.";
+    }
+    long minutes;
+    try {
+      minutes = deferAgentStartup == null ? 0 : Long.parseLong(deferAgentStartup.strip());
+    } catch (NumberFormatException e) {
+      minutes = -1;
+    }
+    // Server properties [doc]: 0 (not active) or 5 to 10080 minutes; online backups require it.
+    if (minutes < 5 || minutes > 10080) {
+      number[0] = ReplWire.MSG_NO_DEFER;
+      return "** A target seeded from an online backup needs deferred agent startup:"
+          + " defer-agent-startup is "
+          + (deferAgentStartup == null ? "not set" : "'" + deferAgentStartup + "'")
+          + " in [server] of "
+          + propertiesFile
+          + " (5 to 10080 minutes).";
+    }
+    return null;
   }
 
   ReplServer start() {
@@ -370,6 +419,7 @@ final class ReplServer implements ReplicationService {
       out.writeUTF(host.lineage());
       out.writeUTF(host.instance());
       out.writeLong(log.position());
+      out.writeUTF(agent.name());
       out.flush();
       if (in.readByte() != 0) {
         int number = in.readInt();
@@ -385,7 +435,7 @@ final class ReplServer implements ReplicationService {
           return true;
         }
         synchronized (this) {
-          agentDetail = number == 1034 ? 1034 : 1035;
+          agentDetail = number == 1034 || number == ReplWire.MSG_AGENT_NAME ? 1034 : 1035;
         }
         set(State.FAILED);
         return false;
@@ -394,6 +444,7 @@ final class ReplServer implements ReplicationService {
       long crc = in.readLong();
       boolean everInSync = in.readBoolean();
       in.readUTF(); // the target's instance
+      String seed = in.readUTF();
       String refusal = null;
       int number = 0;
       if (position > log.position() || ReplWire.entryCrc(ch, position) != crc) {
@@ -404,6 +455,10 @@ final class ReplServer implements ReplicationService {
                 + " holds changes the source "
                 + host.db().display()
                 + " does not have; a new seed is needed.";
+      } else if (!everInSync && seedRefusal(seed, agent.name(), new int[1]) != null) {
+        int[] n = new int[1];
+        refusal = seedRefusal(seed, agent.name(), n);
+        number = n[0];
       } else {
         long baseline = parse(host.persisted("replBaseline"));
         if (!everInSync && position < baseline) {
@@ -426,7 +481,7 @@ final class ReplServer implements ReplicationService {
           note(ReplWire.MSG_NEW_SEED_NEEDED, "the target needs a new seed (backup and restore).");
         }
         synchronized (this) {
-          agentDetail = number == 1034 ? 1034 : 1035;
+          agentDetail = number == 1034 || number == ReplWire.MSG_AGENT_NAME ? 1034 : 1035;
         }
         set(State.FAILED);
         return false;

@@ -55,6 +55,9 @@ final class ReplWire {
   static final int MSG_NOT_SHUT_DOWN = 10859;
   static final int MSG_CONTROL_DONE = 10860;
   static final int MSG_QUIET = 10861;
+  static final int MSG_AGENT_NAME = 10862;
+  static final int MSG_NO_TARGET_CREATION = 10700;
+  static final int MSG_NO_DEFER = 10864;
 
   private ReplWire() {}
 

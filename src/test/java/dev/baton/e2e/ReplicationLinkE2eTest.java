@@ -85,6 +85,9 @@ class ReplicationLinkE2eTest {
 
   private List<String> play(String... extra) {
     List<String> args = new ArrayList<>(List.of("play", "-i", lab.inventory().toString()));
+    // The secondary's server reaches the primary through the relay: say so, as an inventory
+    // behind NAT or a virtual IP would, or the properties pre-flight refuses the pair.
+    args.addAll(List.of("-e", "openedge_repl_address=" + lab.hosts().gateway().getHostAddress()));
     args.addAll(List.of(extra));
     args.add(FAILBACK.toString());
     return args;

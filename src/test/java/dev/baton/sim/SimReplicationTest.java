@@ -54,7 +54,7 @@ class SimReplicationTest {
       throws IOException {
     Files.writeString(
         dir.resolve(db + ".repl.properties"),
-        "[server]\ncontrol-agents=agent1\ndatabase="
+        "[server]\ncontrol-agents=agent1\ndefer-agent-startup=10\ndatabase="
             + db
             + "\n\n[control-agent.agent1]\nname=agent1\ndatabase=x\nhost="
             + host
@@ -81,7 +81,7 @@ class SimReplicationTest {
   /** pdb: restored from an online backup of sdb as a target, its properties pointing back. */
   private void seedTarget(String name) throws Exception {
     Path bk = host.root.resolve(name + ".bck");
-    ok(sec, "probkup", "online", "sdb", bk.toString());
+    ok(sec, "probkup", "online", "sdb", bk.toString(), "-REPLTargetCreation");
     ok(pri, "prorest", "pdb", bk.toString(), "-REPLTransition");
     props(pri, "pdb", SEC_ADDR, secPort, "");
   }
@@ -316,6 +316,59 @@ class SimReplicationTest {
     assertThat(status(pri, "pdb", "-detail")).isEqualTo("1034");
     assertThat(status(sec, "sdb", "-detail")).isEqualTo("6060");
     assertThat(Files.readString(pri.resolve("pdb.repl.agent.lg"))).contains("(1034)");
+  }
+
+  /** KB P92539 [doc]: an online backup without -REPLTargetCreation does not seed a target. */
+  @Test
+  void onlineBackupWithoutTargetCreationDoesNotSeed() throws Exception {
+    source(PRI_ADDR, priPort);
+    Path bk = host.root.resolve("plain.bck");
+    ok(sec, "probkup", "online", "sdb", bk.toString());
+    ok(pri, "prorest", "pdb", bk.toString(), "-REPLTransition");
+    props(pri, "pdb", SEC_ADDR, secPort, "");
+    serveTarget();
+    awaitStatus(sec, "sdb", "1035", "agent", "-detail");
+    assertThat(status(pri, "pdb", "-detail")).isEqualTo("1035");
+    assertThat(Files.readString(sec.resolve("sdb.repl.server.lg")))
+        .contains("(10700)")
+        .contains("This database has not been properly backed up")
+        .contains("The OpenEdge Replication Agent agent1 is being terminated.");
+  }
+
+  /** Online seeding needs deferred agent startup on the source (5 to 10080 minutes) [doc]. */
+  @Test
+  void onlineSeedWithoutDeferredAgentStartupIsRefused() throws Exception {
+    source(PRI_ADDR, priPort);
+    Files.writeString(
+        sec.resolve("sdb.repl.properties"),
+        Files.readString(sec.resolve("sdb.repl.properties"))
+            .replace("defer-agent-startup=10\n", ""));
+    ok(sec, "dsrutil", "sdb", "-C", "terminate", "server");
+    ok(sec, "dsrutil", "sdb", "-C", "restart", "server");
+    seedTarget("seed1");
+    serveTarget();
+    awaitStatus(sec, "sdb", "1035", "agent", "-detail");
+    assertThat(Files.readString(sec.resolve("sdb.repl.server.lg")))
+        .contains("defer-agent-startup is not set in [server]")
+        .contains("(10864)");
+  }
+
+  /** The agent answers only to the control agent its [agent] name names. */
+  @Test
+  void agentWhoseNameIsNotTheControlAgentIsRefused() throws Exception {
+    source(PRI_ADDR, priPort);
+    seedTarget("seed1");
+    props(pri, "pdb", SEC_ADDR, secPort, "");
+    Files.writeString(
+        pri.resolve("pdb.repl.properties"),
+        Files.readString(pri.resolve("pdb.repl.properties"))
+            .replace("[agent]\nname=agent1", "[agent]\nname=agent2"));
+    serveTarget();
+    awaitStatus(sec, "sdb", "1034", "agent", "-detail");
+    assertThat(status(pri, "pdb", "-detail")).isEqualTo("1034");
+    assertThat(Files.readString(pri.resolve("pdb.repl.agent.lg")))
+        .contains("connects as control agent agent1, but this agent is agent2")
+        .contains("(10862)");
   }
 
   @Test
