@@ -40,7 +40,8 @@ final class OpenEdgeRestore extends OpenEdgeModule {
             "transition", ArgSpec.optional(Type.STRING, "repl"),
             "preserve_dir", ArgSpec.optional(Type.PATH, null),
             "force_split_brain", ArgSpec.optional(Type.BOOL, false),
-            "expected_sha256", ArgSpec.optional(Type.STRING, null)));
+            "expected_sha256", ArgSpec.optional(Type.STRING, null),
+            "wait_earlier", ArgSpec.optional(Type.ANY, 1800)));
   }
 
   @Override
@@ -70,6 +71,9 @@ final class OpenEdgeRestore extends OpenEdgeModule {
     // for ever, and the old db is already preserved, so removing it is the way to resume.
     InterruptedRestore interrupted = new InterruptedRestore(ctx, db);
     InterruptedRestore.Found left = interrupted.look();
+    if (left.pidFile() && left.alive() && !ctx.checkMode()) {
+      left = awaitEarlier(interrupted, left, args.number("wait_earlier", 1800));
+    }
     boolean staleLock = left.ourStaleLock();
     if (staleLock) {
       data.put("stale_lock", db + ".lk of an interrupted prorest (" + left.pidText() + ", gone)");
@@ -89,6 +93,19 @@ final class OpenEdgeRestore extends OpenEdgeModule {
     }
     data.put("backup_sha256", backupSha);
     String marker = db.file(MARKER_SUFFIX);
+    Optional<EarlierRestore.Intent> intent = EarlierRestore.read(ctx, db);
+    if (intent.isPresent()) {
+      data.put("earlier_restore", intent.get().backup());
+    }
+    if (intent.isPresent()
+        && backupSha != null
+        && backupSha.equals(intent.get().sha256())
+        && facts.exists()
+        && !left.alive()
+        && !ctx.checkMode()
+        && EarlierRestore.completed(ctx, db)) {
+      return adopt(ctx, db, intent.get(), transition, marker, backup, data);
+    }
 
     if (backupSha != null
         && facts.exists()
@@ -164,8 +181,19 @@ final class OpenEdgeRestore extends OpenEdgeModule {
             ctx.host() + ": " + db + ".db is still there after preserving; not restoring", data);
       }
     }
+    if (intent.isPresent() && !intent.get().preservedTo().isEmpty()) {
+      // An earlier run moved the real old primary aside and its PROREST did not finish: what was
+      // just moved is that PROREST's leftovers. The old primary is where the earlier run put it.
+      data.put("partial_restore_moved_to", data.get("preserved_to"));
+      data.put("preserved_to", intent.get().preservedTo());
+    }
     // Documented: a stale recovery file makes the new target refuse its source.
     files(ctx).delete(db.file(".repl.recovery"));
+    EarlierRestore.write(
+        ctx,
+        db,
+        new EarlierRestore.Intent(
+            backup, backupSha, String.valueOf(data.getOrDefault("preserved_to", ""))));
 
     Utilities.Run restore = oe.runRecordingPid(db, interrupted.pidFile(), "y\n", "prorest", argv);
     boolean killedLockRemoved = interrupted.afterProrest(restore.rc());
@@ -180,36 +208,15 @@ final class OpenEdgeRestore extends OpenEdgeModule {
               + (killedLockRemoved ? " (killed: removed the " + db + ".lk it left)" : ""),
           data);
     }
-    if (transition.equals("enable")) {
-      Utilities.Run enable =
-          oe.run(db, "proutil", db.name(), "-C", "enableSiteReplication", "target");
-      data.put("enable_rc", enable.rc());
-      if (enable.rc() != 0) {
-        return new TaskResult.Failed(
-            "restored, but enabling it as a target failed"
-                + preservedNote(data)
-                + ": "
-                + enable.failure(ctx.host()),
-            data);
-      }
-    }
-    DbFacts after = probe.read(db, false);
-    data.put("role", after.roleName());
-    if (after.role().orElse(null) != ReplicationRole.TARGET) {
-      return new TaskResult.Failed(
-          "prorest reported success but describe says replication "
-              + after.roleName()
-              + ", not target"
-              + preservedNote(data)
-              + " ("
-              + String.join("; ", after.problems())
-              + ")",
-          data);
+    Optional<TaskResult> notTarget = enableAndCheckTarget(ctx, db, oe, transition, data);
+    if (notTarget.isPresent()) {
+      return notTarget.get();
     }
     writeText(
         ctx,
         marker,
         "backup=" + backup + "\nsha256=" + backupSha + "\nrestored=" + Instant.now() + "\n");
+    EarlierRestore.delete(ctx, db);
     data.put("duration", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
     return new TaskResult.Changed(
         "restored "
@@ -222,6 +229,97 @@ final class OpenEdgeRestore extends OpenEdgeModule {
                 : "")
             + (staleLock ? "; removed the " + data.get("stale_lock") : ""),
         data);
+  }
+
+  /** With transition enable, enables the restored db as a target; then checks it is one. */
+  private static Optional<TaskResult> enableAndCheckTarget(
+      ModuleContext ctx, DbPath db, Utilities oe, String transition, Map<String, Object> data)
+      throws Exception {
+    DbFacts now = probe(ctx).read(db, false);
+    if (transition.equals("enable") && now.role().orElse(null) != ReplicationRole.TARGET) {
+      Utilities.Run enable =
+          oe.run(db, "proutil", db.name(), "-C", "enableSiteReplication", "target");
+      data.put("enable_rc", enable.rc());
+      if (enable.rc() != 0) {
+        return Optional.of(
+            new TaskResult.Failed(
+                "restored, but enabling it as a target failed"
+                    + preservedNote(data)
+                    + ": "
+                    + enable.failure(ctx.host()),
+                data));
+      }
+      now = probe(ctx).read(db, false);
+    }
+    data.put("role", now.roleName());
+    if (now.role().orElse(null) != ReplicationRole.TARGET) {
+      return Optional.of(
+          new TaskResult.Failed(
+              "prorest reported success but describe says replication "
+                  + now.roleName()
+                  + ", not target"
+                  + preservedNote(data)
+                  + " ("
+                  + String.join("; ", now.problems())
+                  + ")",
+              data));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The PROREST of an earlier run, whose runner died, finished on its own from this same backup:
+   * its database is the restore this step was to make. It is kept (enabled as a target where
+   * asked), and the old primary is reported where the earlier run moved it.
+   */
+  private static TaskResult adopt(
+      ModuleContext ctx,
+      DbPath db,
+      EarlierRestore.Intent intent,
+      String transition,
+      String marker,
+      String backup,
+      Map<String, Object> data)
+      throws Exception {
+    if (!intent.preservedTo().isEmpty()) {
+      data.put("preserved_to", intent.preservedTo());
+    }
+    data.put("adopted", true);
+    Optional<TaskResult> notTarget =
+        enableAndCheckTarget(ctx, db, utilities(ctx), transition, data);
+    if (notTarget.isPresent()) {
+      return notTarget.get();
+    }
+    writeText(
+        ctx,
+        marker,
+        "backup=" + backup + "\nsha256=" + intent.sha256() + "\nrestored=" + Instant.now() + "\n");
+    EarlierRestore.delete(ctx, db);
+    return new TaskResult.Changed(
+        "the prorest of an earlier run finished on its own (1369 in "
+            + db
+            + ".lg): adopted its restore of "
+            + db
+            + " from "
+            + backup
+            + " as a replication target"
+            + (intent.preservedTo().isEmpty()
+                ? ""
+                : "; the old db was moved to " + intent.preservedTo()),
+        data);
+  }
+
+  /** Waits, within {@code seconds}, for the PROREST an earlier run started to end. */
+  private static InterruptedRestore.Found awaitEarlier(
+      InterruptedRestore interrupted, InterruptedRestore.Found left, long seconds)
+      throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+    InterruptedRestore.Found now = left;
+    while (now.alive() && System.nanoTime() < deadline) {
+      Thread.sleep(2000);
+      now = interrupted.look();
+    }
+    return now;
   }
 
   private static Optional<String> refusal(

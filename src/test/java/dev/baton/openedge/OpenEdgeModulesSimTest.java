@@ -344,6 +344,55 @@ class OpenEdgeModulesSimTest {
         .isEqualTo(old.get("pdb.db"));
   }
 
+  /**
+   * The runner died while PROREST ran; PROREST finished alone (it does not die with the session).
+   * The resumed restore reads the outcome instead of taking that fresh copy for "the old primary":
+   * it adopts it, restores nothing again, and names the directory where the real old primary went.
+   */
+  @Test
+  void aProrestThatFinishedAloneIsAdoptedNotPreservedAsTheOldPrimary() throws Exception {
+    String backup = backupOfSource();
+    lab.ok(pri, "prodb", "pdb");
+    lab.ok(pri, "oesim", "write", "pdb", "old", "data");
+    Map<String, Object> args =
+        Map.of("db", pri + "/pdb", "backup", backup, "preserve_dir", lab.dir("keep").toString());
+    TaskResult first = run("openedge_restore", onPri, args);
+    assertThat(first).as(first.msg()).isInstanceOf(TaskResult.Changed.class);
+    String oldPrimary = (String) first.data().get("preserved_to");
+    // What the killed run left: no result, no marker; the intent it wrote before PROREST, and
+    // PROREST's pid, now gone.
+    Files.delete(pri.resolve("pdb.baton-restore"));
+    Files.writeString(
+        pri.resolve("pdb.baton-restore-intent"),
+        "backup="
+            + backup
+            + "\nsha256="
+            + first.data().get("backup_sha256")
+            + "\npreserved_to="
+            + oldPrimary
+            + "\n");
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Files.writeString(pri.resolve("pdb.baton-prorest"), gone.pid() + "\n");
+
+    TaskResult resumed = run("openedge_restore", onPri, args);
+    assertThat(resumed).as(resumed.msg()).isInstanceOf(TaskResult.Changed.class);
+    assertThat(resumed.msg())
+        .contains("finished on its own")
+        .endsWith("the old db was moved to " + oldPrimary);
+    assertThat(resumed.data())
+        .containsEntry("preserved_to", oldPrimary)
+        .containsEntry("role", "target");
+    assertThat(Files.readString(pri.resolve("pdb.lg")).split("\\(1368\\)", -1))
+        .as("one restore started")
+        .hasSize(2);
+    try (var dirs = Files.list(lab.dir("keep"))) {
+      assertThat(dirs.toList()).as("nothing preserved a second time").hasSize(1);
+    }
+    assertThat(pri.resolve("pdb.baton-restore-intent")).doesNotExist();
+    assertThat(content(pri, "pdb")).isEqualTo(content(sec, "sdb"));
+  }
+
   @Test
   void aKilledProrestLeavesNoLockBehindAndTheNextRunRestores() throws Exception {
     String backup = backupOfSource();
@@ -410,11 +459,15 @@ class OpenEdgeModulesSimTest {
     assertThat(lock).exists();
     assertThat(pri.resolve("pdb.db")).doesNotExist();
 
-    // Recorded, but the pid still runs.
+    // Recorded, but the pid still runs (and is not waited for: wait_earlier 0).
     long alive = ProcessHandle.current().pid();
     Files.writeString(pidFile, alive + "\n");
     age(pidFile, 10);
-    TaskResult running = run("openedge_restore", onPri, args);
+    TaskResult running =
+        run(
+            "openedge_restore",
+            onPri,
+            Map.of("db", pri + "/pdb", "backup", backup, "wait_earlier", 0));
     assertThat(running.msg())
         .contains("still runs (pid " + alive + ")")
         .endsWith("nothing changed");
