@@ -168,6 +168,10 @@ final class OpenEdgeRestore extends OpenEdgeModule {
           data);
     }
 
+    Optional<String> noRoom = roomForTheRestore(ctx, db, backup);
+    if (noRoom.isPresent()) {
+      return new TaskResult.Failed(noRoom.get(), data);
+    }
     long started = System.nanoTime();
     if (facts.exists()) {
       PreserveDatabase.Preserved p =
@@ -307,6 +311,36 @@ final class OpenEdgeRestore extends OpenEdgeModule {
                 ? ""
                 : "; the old db was moved to " + intent.preservedTo()),
         data);
+  }
+
+  /**
+   * PROREST writes as many bytes as the backup holds into the database's directory, and moving the
+   * old database aside on the same filesystem frees nothing: without that much free space it would
+   * fail half way, after the old database was moved. Checked before anything moves.
+   */
+  private static Optional<String> roomForTheRestore(ModuleContext ctx, DbPath db, String backup)
+      throws Exception {
+    long need = files(ctx).size(backup).orElse(0L);
+    long free;
+    try {
+      free = ctx.remote().files().freeSpace(db.dir());
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty(); // no directory yet: PROREST's own structure check says so
+    }
+    if (free >= need) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        ctx.host()
+            + ": not enough free space in "
+            + db.dir()
+            + " to restore "
+            + backup
+            + ": "
+            + need
+            + " bytes needed, "
+            + free
+            + " free; nothing changed");
   }
 
   /** Waits, within {@code seconds}, for the PROREST an earlier run started to end. */

@@ -248,6 +248,25 @@ class FailbackRefusalsTest {
     assertThat(fb.digest(primary)).isEqualTo(b.primaryDigest());
   }
 
+  /**
+   * The primary's database filesystem must hold the restored database: checked before the backup.
+   */
+  @Test
+  @Order(12)
+  void noRoomForTheRestoredDatabaseIsRefusedBeforeTheBackup() throws IOException {
+    Before b = before();
+    Baton.Result r = fb.play("-e", "restore_space_needed=1T");
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+    assertThat(r.stdout())
+        .contains("primary: not enough free space in " + primary.dbDir())
+        .contains("for the database restored from secondary:" + secondary.db())
+        .contains("1.0 TiB needed");
+    assertThat(Failback.files(primary, "db", "backups", "preserved")).isEqualTo(b.primaryFiles());
+    assertThat(Failback.files(secondary, "backups")).as("no backup taken").isEmpty();
+    assertThat(fb.digest(primary)).isEqualTo(b.primaryDigest());
+    assertThat(Failback.lockOf(primary)).doesNotExist();
+  }
+
   /** A lock another operator's run left on {@code host}'s database, as run_lock writes it. */
   private static Path plantForeignLock(LabHost host) throws IOException {
     Path lock = Failback.lockOf(host);
