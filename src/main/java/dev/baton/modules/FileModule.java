@@ -138,9 +138,9 @@ final class FileModule implements Module {
 
   private static PathInfo resolved(ModuleContext ctx, String path, PathInfo link)
       throws RemoteException, TaskFailure {
-    String t = link.linkTarget();
-    String target = t.startsWith("/") ? t : path.substring(0, path.lastIndexOf('/') + 1) + t;
+    String to = link.linkTarget();
+    String target = to.startsWith("/") ? to : path.substring(0, path.lastIndexOf('/') + 1) + to;
     return PathInfo.probe(ctx, target)
-        .orElseThrow(() -> new TaskFailure("file: " + path + " is a dangling link to " + t));
+        .orElseThrow(() -> new TaskFailure("file: " + path + " is a dangling link to " + to));
   }
 }

@@ -29,7 +29,8 @@ abstract class OpenEdgeModule implements Module {
       if (e.getCause() instanceof RemoteException re) {
         throw re;
       }
-      return TaskResult.failed(ctx.host() + ": " + name() + ": " + e);
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return TaskResult.failed(ctx.host() + ": " + name() + ": " + why);
     }
   }
 

@@ -220,13 +220,15 @@ final class ReplRules {
   }
 
   private static Check manual(String rule, ReplConfig c) {
-    String t = c.get("transition", "transition");
-    String s = c.get("server", "transition");
-    if (t != null && !t.equalsIgnoreCase("manual")) {
-      return new Check(rule, c.where("transition", "transition") + " is " + t + ", must be manual");
+    String inTransition = c.get("transition", "transition");
+    String inServer = c.get("server", "transition");
+    if (inTransition != null && !inTransition.equalsIgnoreCase("manual")) {
+      return new Check(
+          rule, c.where("transition", "transition") + " is " + inTransition + ", must be manual");
     }
-    if (s != null && !s.equalsIgnoreCase("manual")) {
-      return new Check(rule, c.where("server", "transition") + " is " + s + ", must be manual");
+    if (inServer != null && !inServer.equalsIgnoreCase("manual")) {
+      return new Check(
+          rule, c.where("server", "transition") + " is " + inServer + ", must be manual");
     }
     return new Check(rule, null);
   }

@@ -412,11 +412,11 @@ final class Broker {
     }
     writeGate.writeLock().lockInterruptibly();
     try {
-      String failure = rs.transition(30_000);
-      if (failure != null) {
+      String why = rs.transition(30_000);
+      if (why != null) {
         throw new BrokerClient.Refused(
             ReplWire.MSG_NOT_IN_SYNC,
-            "** Transition failover of " + db.display() + " failed: " + failure);
+            "** Transition failover of " + db.display() + " failed: " + why);
       }
       role = Control.Role.TARGET;
       persist("replication", "target");

@@ -94,7 +94,7 @@ public final class SimInstaller {
       return Path.of(
           SimInstaller.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException | NullPointerException e) {
-      throw new IOException("cannot locate the simulator's own code: " + e, e);
+      throw new IOException("cannot locate the simulator's own code: " + e.getMessage(), e);
     }
   }
 

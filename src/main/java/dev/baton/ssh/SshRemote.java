@@ -110,6 +110,24 @@ final class SshRemote implements Remote {
     if (s == null) {
       return e;
     }
+    if (timedOut(e) && s.isOpen()) {
+      // No answer within the operation's timeout while the session still looks open: the link is
+      // black-holed (a cut that sends no reset). Nothing more will come over this session; closing
+      // it makes the host unreachable (exit 3, resumable), not a failed task quoting MINA.
+      s.close(true);
+      RemoteException cause =
+          new RemoteException(
+              Kind.CONNECTION_LOST,
+              host(),
+              host()
+                  + ": link lost: no answer while "
+                  + what
+                  + " ("
+                  + e.getMessage().replaceAll("^.*?within specified timeout: ", "waited ")
+                  + "); its outcome is unknown",
+              e);
+      return new IOException(cause.getMessage(), cause);
+    }
     // The transport error often arrives a moment before the session notices it is closed.
     s.waitFor(EnumSet.of(ClientSession.ClientSessionEvent.CLOSED), 2000);
     if (!s.isOpen() || s.isClosing()) {
@@ -122,6 +140,21 @@ final class SshRemote implements Remote {
       return new IOException(cause.getMessage(), cause);
     }
     return e;
+  }
+
+  /** An operation that got no answer in time (MINA's "within specified timeout", a socket's). */
+  static boolean timedOut(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException
+          || t instanceof java.util.concurrent.TimeoutException
+          || t instanceof java.nio.channels.InterruptedByTimeoutException
+          || (t instanceof org.apache.sshd.common.SshException
+              && t.getMessage() != null
+              && t.getMessage().contains("within specified timeout"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

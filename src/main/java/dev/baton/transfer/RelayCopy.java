@@ -92,7 +92,12 @@ final class RelayCopy {
       throw io;
     }
     if (t != null) {
-      throw new IOException("reading " + sourcePath + ": " + t, t);
+      throw new IOException(
+          "reading "
+              + sourcePath
+              + ": "
+              + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()),
+          t);
     }
     if (written != length) {
       throw new IOException(

@@ -188,7 +188,12 @@ public final class Transfers {
         req.destination().files().rename(part, req.destPath());
       } catch (IOException e) {
         throw new TransferFailed(
-            req.destination().host() + ": renaming " + part + " into place failed: " + e, e);
+            req.destination().host()
+                + ": renaming "
+                + part
+                + " into place failed: "
+                + e.getMessage(),
+            e);
       }
       recordVerified(source.size(), v.sha256());
       String how = offset > 0 ? " (resumed at byte " + offset + ")" : "";
@@ -431,7 +436,8 @@ public final class Transfers {
       } catch (IOException e) {
         rethrowLost(e);
         throw new TransferFailed(
-            req.destination().host() + ": cannot read free space of " + dir + ": " + e, e);
+            req.destination().host() + ": cannot read free space of " + dir + ": " + e.getMessage(),
+            e);
       }
     }
 
