@@ -54,6 +54,9 @@ public final class EmbeddedLab implements AutoCloseable {
    * Starts {@code pairs} site pairs under {@code state} (created if missing; an earlier lab there
    * is replaced). Returns once every host answers SSH and the secondaries serve their sources.
    */
+  /** The mistake built into this lab's pairs, if any. */
+  private LabBreak broken = LabBreak.NONE;
+
   public static EmbeddedLab start(Path state, int pairs, long sourceBytes) throws IOException {
     return start(state, pairs, sourceBytes, LabBreak.NONE);
   }
@@ -75,6 +78,7 @@ public final class EmbeddedLab implements AutoCloseable {
   }
 
   private void build(int pairs, long sourceBytes, LabBreak broken) throws IOException {
+    this.broken = broken;
     Path hostsDir = state.resolve("hosts");
     if (Files.exists(hostsDir)) {
       stopLeftovers(hostsDir);
@@ -164,7 +168,11 @@ public final class EmbeddedLab implements AutoCloseable {
     for (LabHost h : hosts) {
       if (h.role().equals("primary")) {
         LabHost s = host(h.pair(), "secondary");
-        b.append(hostLine(h)).append(" peer=").append(s.name()).append('\n');
+        b.append(hostLine(h)).append(" peer=").append(s.name());
+        if (broken == LabBreak.STARTUP_PARAMS) {
+          b.append(' ').append(LabBreak.LOW_SERVE_ARGS);
+        }
+        b.append('\n');
       }
     }
     b.append("\n[secondaries]\n");

@@ -19,7 +19,12 @@ public enum LabBreak {
   /** The secondary's control agent points at a port the primary's broker does not use. */
   PORT("port", "the source's [control-agent.agent1] port is not the primary's openedge_port"),
   /** The secondary's {@code [server]} has no {@code defer-agent-startup}: no online seeding. */
-  NO_DEFER("no-defer", "the source's [server] has no defer-agent-startup");
+  NO_DEFER("no-defer", "the source's [server] has no defer-agent-startup"),
+  /** The primary's inventory starts it with a lock table below the source's (-L 100). */
+  STARTUP_PARAMS("startup-params", "the primary's openedge_serve_args set -L below the source's");
+
+  /** What {@link #STARTUP_PARAMS} puts in the primary's inventory line. */
+  static final String LOW_SERVE_ARGS = "openedge_serve_args=\"-L 100\"";
 
   private static final Pattern AGENT_SECTION_NAME =
       Pattern.compile("(\\[agent\\]\\s*\\nname=)agent1");

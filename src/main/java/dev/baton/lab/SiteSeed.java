@@ -57,8 +57,19 @@ public final class SiteSeed {
     secondary.run("proutil", dbName, "-C", "enableSiteReplication", "source");
     secondary.write(
         dbName + ".repl.properties", broken.secondaryProperties(replProperties(primary)));
+    // Startup parameters above the defaults, as a production source has them: the failback must
+    // start the target with at least these (15771 on 11.7 to 12.1).
     secondary.run(
-        "proserve", dbName, "-S", Integer.toString(secondary.dbPort()), "-DBService", "replserv");
+        "proserve",
+        dbName,
+        "-S",
+        Integer.toString(secondary.dbPort()),
+        "-DBService",
+        "replserv",
+        "-n",
+        "30",
+        "-L",
+        "10000");
   }
 
   /**

@@ -38,7 +38,19 @@ final class OpenEdgeFacts extends OpenEdgeModule {
     DbFacts f = probe(ctx).read(db, true);
     Map<String, Object> facts = f.toMap();
     facts.put("data_bytes", f.exists() ? dataBytes(ctx, db) : 0L);
+    facts.put("startup", f.served() ? startup(ctx, db) : Map.of());
     return new TaskResult.Ok(f.summary(), TaskResult.data("openedge", facts));
+  }
+
+  /**
+   * The startup parameters the running broker logged (-L, -n, -Mn, -Ma, -Maxxids): what a target
+   * seeded from this db must be started with at least.
+   */
+  private static Map<String, Object> startup(ModuleContext ctx, DbPath db) throws Exception {
+    var r = ctx.exec(StartupArgs.readCommand(dev.baton.ssh.ShellQuote.quote(db.file(".lg"))));
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    StartupArgs.fromLog(r.stdout()).forEach((k, v) -> m.put(k, v));
+    return m;
   }
 
   /**

@@ -28,6 +28,8 @@ final class OpenEdgeServe extends OpenEdgeModule {
             "port", ArgSpec.optional(Type.STRING, null),
             "service", ArgSpec.optional(Type.STRING, "none"),
             "extra_args", ArgSpec.optional(Type.ANY, null),
+            "source_startup", ArgSpec.optional(Type.ANY, null),
+            "check_only", ArgSpec.optional(Type.BOOL, false),
             "wait", ArgSpec.optional(Type.INT, 60)));
   }
 
@@ -37,6 +39,27 @@ final class OpenEdgeServe extends OpenEdgeModule {
     String state = args.choice("state", "started", "started", "stopped");
     String service = args.choice("service", "none", "replserv", "replagent", "none");
     long waitSeconds = args.number("wait", 60);
+    List<String> extra = new ArrayList<>(args.words("extra_args"));
+    Map<String, Long> own = StartupArgs.fromWords(extra);
+    Map<String, Long> source = StartupArgs.fromMap(args.stringMap("source_startup"));
+    extra.addAll(StartupArgs.missingFrom(own, source));
+    String below = StartupArgs.belowSource(StartupArgs.fromWords(extra), source);
+    if (below != null) {
+      return TaskResult.failed(
+          ctx.host()
+              + ": "
+              + db
+              + " would be started with "
+              + below
+              + " (openedge_serve_args; the source's from its broker's .lg): a replication target's -L, -n, -Maxxids and -n + -Mn must be at least its"
+              + " source's, else its agent does not start on OpenEdge 11.7 to 12.1 (15771); raise"
+              + " openedge_serve_args; nothing was changed");
+    }
+    if (args.bool("check_only", false)) {
+      return new TaskResult.Ok(
+          "proserve " + db.name() + " would run with " + String.join(" ", extra),
+          TaskResult.data("startup_args", extra));
+    }
     FactsProbe probe = probe(ctx);
     DbFacts facts = probe.read(db, false);
     Map<String, Object> data = TaskResult.data("db", db.prefix(), "state", state);
@@ -62,7 +85,7 @@ final class OpenEdgeServe extends OpenEdgeModule {
         argv.add("-DBService");
         argv.add(service);
       }
-      argv.addAll(args.words("extra_args"));
+      argv.addAll(extra);
       if (ctx.checkMode()) {
         return new TaskResult.Changed(
             "check mode: would run " + oe.line(db, "proserve", argv), data);

@@ -65,14 +65,19 @@ final class Broker {
     this.server = ss;
   }
 
+  /** What proserve started the broker with (logged after 333, sent to a replication agent). */
+  private StartupParams params = StartupParams.of(java.util.Map.of());
+
   /** argv: db path, port, service ("" for none). Runs until shut down. */
   static int main(String[] args) {
     DbPath db = DbPath.of(Path.of("").toAbsolutePath(), args[0]);
     int port = Integer.parseInt(args[1]);
     String service = args.length > 2 ? args[2] : "";
+    StartupParams params = StartupParams.decode(args.length > 3 ? args[3] : "");
     Broker b;
     try {
       b = new Broker(db, port, service);
+      b.params = params;
     } catch (IOException e) {
       DbLog.write(
           db, "BROKER", "Unable to start the broker on port " + port + ": " + e.getMessage(), 1432);
@@ -92,6 +97,8 @@ final class Broker {
       return 1;
     }
     DbLog.write(db, "BROKER", "Multi-user session begin.", 333);
+    params.log(db);
+    DbLog.write(db, "BROKER", "Database connections have been enabled.", 10471);
     DbLog.write(
         db,
         "BROKER",
@@ -490,6 +497,11 @@ final class Broker {
           synchronized (controlLock) {
             return control.get(key);
           }
+        }
+
+        @Override
+        public StartupParams startupParams() {
+          return params;
         }
 
         @Override

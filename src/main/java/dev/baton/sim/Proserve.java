@@ -28,6 +28,7 @@ final class Proserve {
     String name = null;
     Integer port = null;
     String service = "";
+    java.util.Map<String, Long> params = new java.util.LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("-S") && i + 1 < args.length) {
@@ -40,8 +41,14 @@ final class Proserve {
         service = args[++i];
       } else if (a.equals("-db") && i + 1 < args.length) {
         name = args[++i];
+      } else if (StartupParams.modelled(a) && i + 1 < args.length) {
+        try {
+          params.put(a, Long.parseLong(args[++i]));
+        } catch (NumberFormatException e) {
+          throw c.usage("proserve", a + " needs a number: " + args[i]);
+        }
       } else if (a.startsWith("-")) {
-        // Startup parameters such as -B, -L, -n are accepted and have no effect.
+        // Other startup parameters are accepted and have no effect [sim].
         if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
           i++;
         }
@@ -85,7 +92,7 @@ final class Proserve {
     }
     Process broker;
     try {
-      broker = spawn(db, port, service);
+      broker = spawn(db, port, service, StartupParams.of(params));
     } catch (IOException e) {
       LockFile.remove(db);
       throw c.fail("** Unable to start the broker: " + e.getMessage(), MSG_BROKER_FAILED, 1);
@@ -125,7 +132,8 @@ final class Proserve {
     }
   }
 
-  private Process spawn(DbPath db, int port, String service) throws IOException {
+  private Process spawn(DbPath db, int port, String service, StartupParams params)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>();
     Path setsid = Path.of("/usr/bin/setsid");
@@ -142,6 +150,7 @@ final class Proserve {
     cmd.add(db.display());
     cmd.add(Integer.toString(port));
     cmd.add(service);
+    cmd.add(params.encode());
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.directory(db.dir().toFile());
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -181,6 +181,18 @@ final class ReplAgent implements ReplicationService {
     String sourceInstance = in.readUTF();
     in.readLong(); // the source's committed position: informational
     String controlAgent = in.readUTF();
+    StartupParams sourceParams = StartupParams.decode(in.readUTF());
+    String below = host.startupParams().belowSource(sourceParams);
+    if (below != null && Release.current().before(12, 2)) {
+      // 11.7 to 12.1: the agent does not start below its source's parameters [doc: KB P186998].
+      String text =
+          "The value for the database startup argument "
+              + below
+              + " must be greater than or equal to the argument's value on the Source database.";
+      fail(1035, ReplWire.MSG_STARTUP_BELOW_SOURCE, text);
+      ReplWire.refuse(out, ReplWire.MSG_STARTUP_BELOW_SOURCE, text);
+      return;
+    }
     String nameRefusal = agentNameRefusal(controlAgent);
     if (nameRefusal != null) {
       fail(1034, ReplWire.MSG_AGENT_NAME, nameRefusal);

@@ -21,4 +21,7 @@ interface ReplHost {
    * the broker becomes a source and starts a server per its own repl.properties.
    */
   void becameSource();
+
+  /** The broker's startup parameters, for the agent's comparison with its source's. */
+  StartupParams startupParams();
 }

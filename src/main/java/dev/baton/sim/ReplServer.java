@@ -420,6 +420,7 @@ final class ReplServer implements ReplicationService {
       out.writeUTF(host.instance());
       out.writeLong(log.position());
       out.writeUTF(agent.name());
+      out.writeUTF(host.startupParams().encode());
       out.flush();
       if (in.readByte() != 0) {
         int number = in.readInt();

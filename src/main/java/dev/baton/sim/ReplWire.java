@@ -58,6 +58,7 @@ final class ReplWire {
   static final int MSG_AGENT_NAME = 10862;
   static final int MSG_NO_TARGET_CREATION = 10700;
   static final int MSG_NO_DEFER = 10864;
+  static final int MSG_STARTUP_BELOW_SOURCE = 15771;
 
   private ReplWire() {}
 

@@ -43,6 +43,15 @@ public final class SimInstaller {
 
   /** Installs into {@code dlc} (created if missing) and returns it. */
   public static Path install(Path dlc) throws IOException {
+    return install(dlc, Release.DEFAULT.toString());
+  }
+
+  /**
+   * As {@link #install(Path)}, as the OpenEdge {@code release} given (e.g. "12.1"): written to
+   * {@code $DLC/version}, which the rules that changed between releases follow.
+   */
+  public static Path install(Path dlc, String release) throws IOException {
+    Release.parse(release);
     Path root = dlc.toAbsolutePath().normalize();
     Path lib = root.resolve("lib");
     Path bin = root.resolve("bin");
@@ -65,7 +74,7 @@ public final class SimInstaller {
     }
     Files.writeString(
         root.resolve("version"),
-        "OpenEdge Release 12.8 (baton OpenEdge simulator, not Progress OpenEdge)\n",
+        "OpenEdge Release " + release + " (baton OpenEdge simulator, not Progress OpenEdge)\n",
         StandardCharsets.UTF_8);
     return root;
   }
@@ -80,6 +89,8 @@ public final class SimInstaller {
         // and an SSH session, cron or env -i often brings POSIX (ASCII). Database paths are
         // UTF-8 bytes on the host whatever the locale of the shell that runs the utility.
         + "[ \"$(locale charmap 2>/dev/null)\" = UTF-8 ] || export LC_ALL=C.UTF-8\n"
+        // The install the utility belongs to, as OpenEdge's own scripts set it.
+        + "export DLC=\"${DLC:-$here}\"\n"
         + "exec \"${BATON_SIM_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}\" "
         + JVM_FLAGS
         + " -cp \"$here/lib/"

@@ -54,12 +54,12 @@ public final class SimMain {
   }
 
   private static int install(String[] args, Console c) throws java.io.IOException {
-    if (args.length != 1) {
-      c.err().println("usage: SimMain install <DLC directory>");
+    if (args.length != 1 && !(args.length == 3 && args[1].equals("--release"))) {
+      c.err().println("usage: SimMain install <DLC directory> [--release 12.8]");
       return 2;
     }
     Path dlc = c.cwd().resolve(args[0]);
-    SimInstaller.install(dlc);
+    SimInstaller.install(dlc, args.length == 3 ? args[2] : Release.DEFAULT.toString());
     c.out().println("Installed the baton OpenEdge simulator into " + dlc.toAbsolutePath());
     return 0;
   }

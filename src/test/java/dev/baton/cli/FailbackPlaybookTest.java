@@ -85,6 +85,13 @@ class FailbackPlaybookTest {
         .containsPattern("checked=\\d+ missing=0");
     assertThat(run(primary, "oesim", "digest", "sports"))
         .isEqualTo(run(secondary, "oesim", "digest", "sports"));
+    // The target was started with the source's startup parameters (the lab's source runs with
+    // -n 30 -L 10000; the simulator's defaults are 20 and 8192): 15771 on 11.7 to 12.1 otherwise.
+    String lg = Files.readString(primary.resolve("db/sports.lg"));
+    String lastStart = lg.substring(lg.lastIndexOf("(333)"));
+    assertThat(lastStart)
+        .contains("Current Size of Lock Table (-L): 10000.")
+        .contains("Maximum Number of Users (-n): 30.");
   }
 
   private static Path db(Path host) {

@@ -353,6 +353,58 @@ class SimReplicationTest {
         .contains("(10864)");
   }
 
+  /**
+   * 11.7 to 12.1: a target started with a lock table below its source's does not start its agent
+   * (15771) [doc: KB 000035271, P186998]; from 12.2 on it does.
+   */
+  @Test
+  void onTwelveOneATargetBelowItsSourcesStartupParametersDoesNotStartItsAgent() throws Exception {
+    Files.writeString(
+        host.dlc.resolve("version"),
+        "OpenEdge Release 12.1 (baton OpenEdge simulator, not Progress OpenEdge)\n");
+    ok(sec, "prodb", "sdb");
+    ok(sec, "oesim", "load", "sdb", "--bytes", "64K", "--record-size", "1K");
+    ok(sec, "rfutil", "sdb", "-C", "mark", "backedup");
+    ok(sec, "rfutil", "sdb", "-C", "aimage", "begin");
+    ok(sec, "proutil", "sdb", "-C", "enableSiteReplication", "source");
+    props(sec, "sdb", PRI_ADDR, priPort, "");
+    ok(
+        sec,
+        "proserve",
+        "sdb",
+        "-S",
+        Integer.toString(secPort),
+        "-DBService",
+        "replserv",
+        "-L",
+        "10000");
+    assertThat(Files.readString(sec.resolve("sdb.lg")))
+        .contains("(4241)")
+        .contains("Current Size of Lock Table (-L): 10000.");
+    seedTarget("seed1");
+    serveTarget();
+    awaitStatus(pri, "pdb", "1035", "-detail");
+    assertThat(Files.readString(pri.resolve("pdb.lg")))
+        .contains("(15771)")
+        .contains(
+            "The value for the database startup argument -L must be greater than or equal to the"
+                + " argument's value on the Source database.");
+    // Started again with the source's value: the agent starts and synchronizes.
+    ok(pri, "proshut", "pdb", "-by");
+    ok(sec, "dsrutil", "sdb", "-C", "restart", "server");
+    ok(
+        pri,
+        "proserve",
+        "pdb",
+        "-S",
+        Integer.toString(priPort),
+        "-DBService",
+        "replagent",
+        "-L",
+        "10000");
+    awaitStatus(pri, "pdb", "3049", "-detail");
+  }
+
   /** The agent answers only to the control agent its [agent] name names. */
   @Test
   void agentWhoseNameIsNotTheControlAgentIsRefused() throws Exception {
