@@ -76,9 +76,26 @@ record DbFacts(
                     d.code() == ReplicationStatus.IN_SYNC_TARGET
                         || d.code() == ReplicationStatus.IN_SYNC_SOURCE)
             .orElse(false));
+    m.put("role_from_status", roleFromStatus().orElse(null));
+    m.put("role_agrees", roleFromStatus().map(r -> r.equals(roleName())).orElse(true));
     m.put("roles", summary());
     m.put("problems", problems);
     return m;
+  }
+
+  /**
+   * The role the {@code dsrutil -C status} code implies: 1xxx a source's server, 2xxx and 3xxx a
+   * target's control agent and agent [doc: "Detail or verbose return codes"]. describe's Details
+   * wording is not documented, so the failback trusts a role only when both agree.
+   */
+  Optional<String> roleFromStatus() {
+    return status.flatMap(
+        s ->
+            switch (s.code() / 1000) {
+              case 1 -> Optional.of("source");
+              case 2, 3 -> Optional.of("target");
+              default -> Optional.empty();
+            });
   }
 
   private static Map<String, Object> statusMap(ReplicationStatus s) {

@@ -118,6 +118,11 @@ final class OpenEdgeBackup extends OpenEdgeModule {
     files(ctx).mkdirs(parent);
     // A manifest left from an older backup must not vouch for the file this run rewrites.
     files(ctx).delete(manifest);
+    if (seed) {
+      // Re-seeding: remove the source's <db>.repl.recovery too [doc: KB 000057059 step 1, P143492];
+      // openedge_restore removes the target's.
+      files(ctx).delete(db.file(".repl.recovery"));
+    }
     long started = System.nanoTime();
     Utilities.Run r = oe.run(db, null, "probkup", argv);
     double seconds = (System.nanoTime() - started) / 1e9;

@@ -39,7 +39,23 @@ final class OpenEdgeFacts extends OpenEdgeModule {
     Map<String, Object> facts = f.toMap();
     facts.put("data_bytes", f.exists() ? dataBytes(ctx, db) : 0L);
     facts.put("startup", f.served() ? startup(ctx, db) : Map.of());
+    facts.put("release", release(ctx));
     return new TaskResult.Ok(f.summary(), TaskResult.data("openedge", facts));
+  }
+
+  /**
+   * The OpenEdge release of the install the utilities run from ({@code $DLC/version}, "OpenEdge
+   * Release 12.8 ..."): before 12.2 a transition restarts the brokers and the target's startup
+   * parameters must match its source's. Null when the file cannot be read.
+   */
+  private static String release(ModuleContext ctx) throws Exception {
+    Object dlc = ctx.vars().get("openedge_dlc");
+    if (dlc == null) {
+      return null;
+    }
+    var r = ctx.exec("cat -- " + dev.baton.ssh.ShellQuote.quote(dlc + "/version") + " 2>/dev/null");
+    var m = java.util.regex.Pattern.compile("Release\\s+(\\d+\\.\\d+[\\w.]*)").matcher(r.stdout());
+    return m.find() ? m.group(1) : null;
   }
 
   /**

@@ -72,4 +72,31 @@ class ReplicationFactsTest {
             plain.line(new DbPath("/db", "x"), "probkup", java.util.List.of("online", "x", "/b b")))
         .isEqualTo("cd /db && probkup online x '/b b'");
   }
+
+  /** describe's Details wording is not documented: the status code must agree with it. */
+  @Test
+  void roleFromDescribeIsCrossCheckedWithTheStatusCode() {
+    DbFacts agree = facts(ReplicationRole.SOURCE, 1101);
+    assertThat(agree.toMap())
+        .containsEntry("role_from_status", "source")
+        .containsEntry("role_agrees", true);
+    DbFacts disagree = facts(ReplicationRole.SOURCE, 3049);
+    assertThat(disagree.toMap())
+        .containsEntry("role_from_status", "target")
+        .containsEntry("role_agrees", false);
+    assertThat(facts(ReplicationRole.TARGET, 2083).toMap()).containsEntry("role_agrees", true);
+  }
+
+  private static DbFacts facts(ReplicationRole role, int status) {
+    return new DbFacts(
+        DbPath.of("/db/x"),
+        true,
+        6,
+        16,
+        true,
+        java.util.Optional.of(role),
+        java.util.Optional.of(ReplicationStatus.of(status)),
+        java.util.Optional.empty(),
+        java.util.List.of());
+  }
 }
