@@ -43,7 +43,8 @@ final class OpenEdgeBackup extends OpenEdgeModule {
             "extra_args", ArgSpec.optional(Type.ANY, null),
             "force", ArgSpec.optional(Type.BOOL, false),
             "seed", ArgSpec.optional(Type.BOOL, false),
-            "force_new_seed", ArgSpec.optional(Type.BOOL, false)));
+            "force_new_seed", ArgSpec.optional(Type.BOOL, false),
+            "seed_for", ArgSpec.optional(Type.STRING, null)));
   }
 
   @Override
@@ -91,7 +92,8 @@ final class OpenEdgeBackup extends OpenEdgeModule {
     }
     String marker = seedMarker(db);
     if (seed && !args.bool("force_new_seed", false)) {
-      Optional<TaskResult> pending = pendingSeed(ctx, db, dest, marker, data);
+      Optional<TaskResult> pending =
+          pendingSeed(ctx, db, dest, args.string("seed_for", ""), marker, data);
       if (pending.isPresent()) {
         return pending.get();
       }
@@ -159,7 +161,19 @@ final class OpenEdgeBackup extends OpenEdgeModule {
     if (seed) {
       Object root = ctx.vars().get("baton_run_root");
       writeText(
-          ctx, marker, "dest=" + dest + "\nrun_root=" + root + "\ntaken=" + Instant.now() + "\n");
+          ctx,
+          marker,
+          "dest="
+              + dest
+              + "\nrun_root="
+              + root
+              + "\ntaken="
+              + Instant.now()
+              + "\ndb_inode="
+              + dbInode(ctx, db)
+              + "\nseed_for="
+              + args.string("seed_for", "")
+              + "\n");
       data.put("seed_marker", marker);
     }
     data.put("size", size);
@@ -170,6 +184,14 @@ final class OpenEdgeBackup extends OpenEdgeModule {
         (online ? "online" : "offline") + " backup of " + db + " complete (3740): " + dest, data);
   }
 
+  /** The inode of the db's control area: which incarnation of the database a marker is about. */
+  private static String dbInode(ModuleContext ctx, DbPath db) throws Exception {
+    return ctx.exec("ls -i -- " + dev.baton.ssh.ShellQuote.quote(db.file(".db")) + " 2>/dev/null")
+        .stdout()
+        .strip()
+        .split("\\s+")[0];
+  }
+
   /** Beside the db, not a {@code <db>.*} file (the preserve step moves those). */
   static String seedMarker(DbPath db) {
     return (db.dir().equals("/") ? "" : db.dir()) + "/.baton-seed." + db.name();
@@ -177,7 +199,12 @@ final class OpenEdgeBackup extends OpenEdgeModule {
 
   /** A seed of another destination whose target has not caught up yet: refuse to spoil it. */
   private static Optional<TaskResult> pendingSeed(
-      ModuleContext ctx, DbPath db, String dest, String marker, Map<String, Object> data)
+      ModuleContext ctx,
+      DbPath db,
+      String dest,
+      String seedFor,
+      String marker,
+      Map<String, Object> data)
       throws Exception {
     Optional<String> text = readText(ctx, marker);
     if (text.isEmpty()) {
@@ -185,6 +212,14 @@ final class OpenEdgeBackup extends OpenEdgeModule {
     }
     Map<String, String> kv = keyValues(text.get());
     if (dest.equals(kv.get("dest"))) {
+      return Optional.empty();
+    }
+    // A new seed of the same target supersedes its pending one: this run restores over it.
+    if (seedFor.equals(kv.getOrDefault("seed_for", ""))) {
+      return Optional.empty();
+    }
+    // A database created again since (another inode for its .db) has no seed pending.
+    if (!dbInode(ctx, db).equals(kv.getOrDefault("db_inode", ""))) {
       return Optional.empty();
     }
     DbFacts now = probe(ctx).read(db, true);
@@ -204,6 +239,7 @@ final class OpenEdgeBackup extends OpenEdgeModule {
                 + kv.get("dest")
                 + ", run "
                 + kv.get("run_root")
+                + (kv.getOrDefault("seed_for", "").isEmpty() ? "" : ", for " + kv.get("seed_for"))
                 + ") is still pending: its target has not reached normal processing (server"
                 + " status "
                 + (detail == 0 ? "unknown" : detail)

@@ -43,15 +43,18 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
   @Override
   public ArgSpec args() {
     return ArgSpec.of(
-        Map.of(
-            "db", ArgSpec.required(Type.PATH),
-            "port", ArgSpec.required(Type.ANY),
-            "peer_host", ArgSpec.required(Type.STRING),
-            "peer_db", ArgSpec.required(Type.PATH),
-            "peer_port", ArgSpec.required(Type.ANY),
-            "address", ArgSpec.optional(Type.STRING, null),
-            "peer_address", ArgSpec.optional(Type.STRING, null),
-            "online_seed", ArgSpec.optional(Type.BOOL, true)));
+        Map.ofEntries(
+            Map.entry("db", ArgSpec.required(Type.PATH)),
+            Map.entry("port", ArgSpec.required(Type.ANY)),
+            Map.entry("peer_host", ArgSpec.required(Type.STRING)),
+            Map.entry("peer_db", ArgSpec.required(Type.PATH)),
+            Map.entry("peer_port", ArgSpec.required(Type.ANY)),
+            Map.entry("address", ArgSpec.optional(Type.STRING, null)),
+            Map.entry("peer_address", ArgSpec.optional(Type.STRING, null)),
+            Map.entry("online_seed", ArgSpec.optional(Type.BOOL, true)),
+            Map.entry("render", ArgSpec.optional(Type.BOOL, false)),
+            Map.entry("agent_name", ArgSpec.optional(Type.STRING, "agent1")),
+            Map.entry("defer_agent_startup", ArgSpec.optional(Type.ANY, 60))));
   }
 
   @Override
@@ -63,6 +66,10 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
     HostFiles there = new HostFiles((line, o) -> ctx.remoteOf(peer).exec(line, o), peer);
     String targetFile = db.file(".repl.properties");
     String sourceFile = peerDb.file(".repl.properties");
+    Optional<String> rendered = Optional.empty();
+    if (args.bool("render", false)) {
+      rendered = render(ctx, args, db, peerDb, peer, here, there, targetFile, sourceFile);
+    }
     Optional<String> targetText = here.read(targetFile);
     Optional<String> sourceText = there.read(sourceFile);
     List<String> missing = new ArrayList<>();
@@ -84,13 +91,17 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
     ReplRules.Side primary =
         new ReplRules.Side(
             ctx.host(),
-            addresses(ctx.host(), ctx.vars(), args.string("address")),
+            with(
+                addresses(ctx.host(), ctx.vars(), args.string("address")),
+                ownAddresses((line, o) -> ctx.exec(line, o))),
             db.name(),
             port(args, "port"));
     ReplRules.Side secondary =
         new ReplRules.Side(
             peer,
-            addresses(peer, ctx.varsOf(peer), args.string("peer_address")),
+            with(
+                addresses(peer, ctx.varsOf(peer), args.string("peer_address")),
+                ownAddresses((line, o) -> ctx.remoteOf(peer).exec(line, o))),
             peerDb.name(),
             port(args, "peer_port"));
     Resolver resolver = new Resolver(ctx, peer);
@@ -113,9 +124,14 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
     }
     Map<String, Object> data =
         TaskResult.data("checks", rows, "table", table, "problems", problems);
+    rendered.ifPresent(r -> data.put("rendered", r));
     if (!problems.isEmpty()) {
       return new TaskResult.Failed(
           "replication properties will not work on OpenEdge: " + String.join("; ", problems), data);
+    }
+    if (rendered.isPresent()) {
+      return new TaskResult.Changed(
+          rendered.get() + "; all " + checks.size() + " rules hold", data);
     }
     return new TaskResult.Ok(
         "replication properties of "
@@ -126,6 +142,73 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
             + checks.size()
             + " rules",
         data);
+  }
+
+  /**
+   * Writes both files from the inventory where they differ from what it renders, each old file
+   * copied beside it first ({@code <file>.baton-<UTC time>}). Returns what it did, or empty when
+   * both already were as rendered. In check mode it only says what it would write.
+   */
+  private static Optional<String> render(
+      ModuleContext ctx,
+      Args args,
+      DbPath db,
+      DbPath peerDb,
+      String peer,
+      HostFiles here,
+      HostFiles there,
+      String targetFile,
+      String sourceFile)
+      throws Exception {
+    String agent = args.string("agent_name", "agent1");
+    if (!agent.matches("[A-Za-z0-9_-]+")) {
+      throw new IllegalArgumentException("agent_name may hold letters, digits, '_' and '-' only");
+    }
+    long defer = args.number("defer_agent_startup", 60);
+    if (defer < 5 || defer > 10080) {
+      throw new IllegalArgumentException("defer_agent_startup must be 5 to 10080 minutes");
+    }
+    String primaryAddress =
+        Optional.ofNullable(args.string("address"))
+            .orElse(String.valueOf(ctx.vars().getOrDefault("ansible_host", ctx.host())));
+    Map<String, Object> peerVars = ctx.varsOf(peer);
+    String secondaryAddress =
+        Optional.ofNullable(args.string("peer_address"))
+            .orElse(
+                String.valueOf(
+                    peerVars == null ? peer : peerVars.getOrDefault("ansible_host", peer)));
+    String forSource =
+        ReplRender.file(peerDb.name(), db.name(), primaryAddress, port(args, "port"), agent, defer);
+    String forTarget =
+        ReplRender.file(
+            db.name(), peerDb.name(), secondaryAddress, port(args, "peer_port"), agent, defer);
+    String stamp =
+        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(java.time.Instant.now());
+    List<String> written = new ArrayList<>();
+    written.addAll(renderOne(ctx, there, peer + ":" + sourceFile, sourceFile, forSource, stamp));
+    written.addAll(
+        renderOne(ctx, here, ctx.host() + ":" + targetFile, targetFile, forTarget, stamp));
+    return written.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", written));
+  }
+
+  private static List<String> renderOne(
+      ModuleContext ctx, HostFiles files, String name, String path, String text, String stamp)
+      throws Exception {
+    Optional<String> old = files.read(path);
+    if (old.isPresent() && old.get().equals(text)) {
+      return List.of();
+    }
+    if (ctx.checkMode()) {
+      return List.of("would write " + name);
+    }
+    if (old.isPresent()) {
+      files.write(path + ".baton-" + stamp, old.get());
+    }
+    files.write(path, text);
+    return List.of(
+        "wrote " + name + (old.isPresent() ? " (the old one kept as .baton-" + stamp + ")" : ""));
   }
 
   private static String port(Args args, String key) {
@@ -141,6 +224,36 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
    * What reaches a host: the address its peer's replication uses where the inventory says so
    * ({@code openedge_repl_address}: NAT, a relay, a virtual IP), its ansible_host, its name.
    */
+  /**
+   * The addresses a host has itself ({@code ip -o addr}, else {@code hostname -I}): the jump host
+   * often reaches a database host on another network (management, a relay, a tunnel) than the
+   * replication uses, so a properties host that resolves to one of these reaches that host too.
+   */
+  private static Set<String> ownAddresses(Utilities.Exec exec) {
+    Set<String> out = new LinkedHashSet<>();
+    try {
+      ExecResult r =
+          exec.exec(
+              "ip -o addr show 2>/dev/null | awk '{print $4}' | cut -d/ -f1; hostname -I 2>/dev/null;"
+                  + " true",
+              ExecOptions.DEFAULT);
+      for (String w : r.stdout().split("\\s+")) {
+        if (!w.isBlank()) {
+          out.add(w.strip());
+        }
+      }
+    } catch (Exception e) {
+      // Unknown: only the inventory's names and addresses count.
+    }
+    return out;
+  }
+
+  private static Set<String> with(Set<String> a, Set<String> b) {
+    Set<String> out = new LinkedHashSet<>(a);
+    out.addAll(b);
+    return out;
+  }
+
   private static Set<String> addresses(String name, Map<String, Object> vars, String replAddress) {
     Set<String> out = new LinkedHashSet<>();
     if (replAddress != null) {
@@ -179,7 +292,13 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
           }
         }
       }
-      return false;
+      // Any 127.x reaches a host that has a loopback interface (a lab of hosts on one machine).
+      return mine.stream().anyMatch(Resolver::loopback)
+          && addresses.stream().anyMatch(Resolver::loopback);
+    }
+
+    private static boolean loopback(String ip) {
+      return ip.startsWith("127.") || ip.equals("::1");
     }
 
     private Set<String> resolve(String name) {

@@ -85,9 +85,9 @@ class LabBreaksTest {
   }
 
   /**
-   * A seed is pending until its target reaches normal processing: a second seed backup to another
-   * file would spoil it (10440 on real OpenEdge), so it is refused; the same file again (a re-run
-   * or resume) is reused; force_new_seed takes a new one.
+   * A seed is pending until its target reaches normal processing: a seed backup for another target
+   * would spoil it (10440 on real OpenEdge), so it is refused; the same file again (a resume) is
+   * reused; force_new_seed takes a new one; a new seed of the same target supersedes.
    */
   @Test
   void aSecondSeedBackupIsRefusedWhileTheFirstIsPending() throws IOException {
@@ -105,28 +105,71 @@ class LabBreaksTest {
                   dest: "{{ backup_dir }}/{{ name }}.bck"
                   online: true
                   seed: true
+                  seed_for: "{{ target }}"
                   force_new_seed: "{{ force | default(false) }}"
           """);
       List<String> base = List.of("play", "-i", lab.inventory().toString(), book.toString());
-      Baton.Result first = play(fb, base, "-e", "name=one");
+      Baton.Result first = play(fb, base, "-e", "name=one", "-e", "target=pair-a");
       assertThat(first.exitCode()).as(first.all()).isZero();
       assertThat(first.stdout()).contains("changed: [secondary]");
       assertThat(secondary.dbDir().resolve(".baton-seed.sports")).content().contains("one.bck");
 
-      Baton.Result again = play(fb, base, "-e", "name=one");
+      Baton.Result again = play(fb, base, "-e", "name=one", "-e", "target=pair-a");
       assertThat(again.exitCode()).as(again.all()).isZero();
       assertThat(again.stdout()).contains("ok: [secondary]");
 
-      Baton.Result second = play(fb, base, "-e", "name=two");
+      Baton.Result second = play(fb, base, "-e", "name=two", "-e", "target=pair-b");
       assertThat(second.exitCode()).as(second.all()).isEqualTo(2);
       assertThat(second.stdout())
           .contains("is still pending: its target has not reached normal processing")
           .contains("force_new_seed: true; nothing was changed");
       assertThat(secondary.dir().resolve("backups/two.bck")).doesNotExist();
 
-      Baton.Result forced = play(fb, base, "-e", "name=two", "-e", "force=true");
+      Baton.Result forced =
+          play(fb, base, "-e", "name=two", "-e", "target=pair-b", "-e", "force=true");
       assertThat(forced.exitCode()).as(forced.all()).isZero();
       assertThat(secondary.dir().resolve("backups/two.bck")).exists();
+
+      // A new seed for the same target supersedes its own pending one.
+      Baton.Result same = play(fb, base, "-e", "name=three", "-e", "target=pair-b");
+      assertThat(same.exitCode()).as(same.all()).isZero();
+      assertThat(secondary.dir().resolve("backups/three.bck")).exists();
+    }
+  }
+
+  /**
+   * openedge_repl_render: true repairs what the pre-flight refuses: both files written from the
+   * inventory (the old ones kept), the source's server restarted to read its new file, and the
+   * failback completes. Here on a source without deferred agent startup.
+   */
+  @Test
+  void renderingThePropertiesRepairsThePairAndTheFailbackCompletes() throws IOException {
+    try (EmbeddedLab lab = EmbeddedLab.start(dir.resolve("lab"), 1, 1L << 20, LabBreak.NO_DEFER)) {
+      Failback fb = new Failback(lab, dir);
+      LabHost primary = lab.host("primary");
+      LabHost secondary = lab.host("secondary");
+      String before = Files.readString(secondary.dbDir().resolve("sports.repl.properties"));
+      Baton.Result r = fb.play("-e", "openedge_repl_render=true");
+      assertThat(r.exitCode()).as(r.all()).isZero();
+      assertThat(r.stdout()).contains("TASK [The secondary's replication server runs again]");
+      assertThat(
+              Failback.result(Failback.journalOf(r), "primary", "The replication properties")
+                  .path("data")
+                  .path("rendered")
+                  .asText())
+          .contains("wrote secondary:" + secondary.db() + ".repl.properties (the old one kept as");
+      assertThat(Files.readString(secondary.dbDir().resolve("sports.repl.properties")))
+          .contains("defer-agent-startup=60");
+      try (var kept = Files.list(secondary.dbDir())) {
+        assertThat(
+                kept.filter(
+                        p -> p.getFileName().toString().startsWith("sports.repl.properties.baton-"))
+                    .toList())
+            .singleElement()
+            .satisfies(p -> assertThat(Files.readString(p)).isEqualTo(before));
+      }
+      assertThat(fb.role(primary)).isEqualTo("target");
+      assertThat(fb.digest(primary)).isEqualTo(fb.digest(secondary));
     }
   }
 
