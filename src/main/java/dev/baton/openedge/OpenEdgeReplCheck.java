@@ -51,6 +51,8 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
             Map.entry("peer_port", ArgSpec.required(Type.ANY)),
             Map.entry("address", ArgSpec.optional(Type.STRING, null)),
             Map.entry("peer_address", ArgSpec.optional(Type.STRING, null)),
+            Map.entry("repl_port", ArgSpec.optional(Type.ANY, null)),
+            Map.entry("peer_repl_port", ArgSpec.optional(Type.ANY, null)),
             Map.entry("online_seed", ArgSpec.optional(Type.BOOL, true)),
             Map.entry("render", ArgSpec.optional(Type.BOOL, false)),
             Map.entry("agent_name", ArgSpec.optional(Type.STRING, "agent1")),
@@ -95,7 +97,7 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
                 addresses(ctx.host(), ctx.vars(), args.string("address")),
                 ownAddresses((line, o) -> ctx.exec(line, o))),
             db.name(),
-            port(args, "port"));
+            port(args, args.string("repl_port") != null ? "repl_port" : "port"));
     ReplRules.Side secondary =
         new ReplRules.Side(
             peer,
@@ -103,7 +105,7 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
                 addresses(peer, ctx.varsOf(peer), args.string("peer_address")),
                 ownAddresses((line, o) -> ctx.remoteOf(peer).exec(line, o))),
             peerDb.name(),
-            port(args, "peer_port"));
+            port(args, args.string("peer_repl_port") != null ? "peer_repl_port" : "peer_port"));
     Resolver resolver = new Resolver(ctx, peer);
     List<ReplRules.Check> checks =
         ReplRules.check(
@@ -178,10 +180,21 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
                 String.valueOf(
                     peerVars == null ? peer : peerVars.getOrDefault("ansible_host", peer)));
     String forSource =
-        ReplRender.file(peerDb.name(), db.name(), primaryAddress, port(args, "port"), agent, defer);
+        ReplRender.file(
+            peerDb.name(),
+            db.name(),
+            primaryAddress,
+            port(args, args.string("repl_port") != null ? "repl_port" : "port"),
+            agent,
+            defer);
     String forTarget =
         ReplRender.file(
-            db.name(), peerDb.name(), secondaryAddress, port(args, "peer_port"), agent, defer);
+            db.name(),
+            peerDb.name(),
+            secondaryAddress,
+            port(args, args.string("peer_repl_port") != null ? "peer_repl_port" : "peer_port"),
+            agent,
+            defer);
     String stamp =
         java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(java.time.ZoneOffset.UTC)

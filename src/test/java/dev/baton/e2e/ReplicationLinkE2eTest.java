@@ -48,6 +48,18 @@ class ReplicationLinkE2eTest {
         new LinkRelay(
             lab.hosts().gateway(),
             new InetSocketAddress(primary.host().address(), primary.dbPort()));
+    // The secondary's server reaches the primary through the relay: the inventory says so, as one
+    // behind NAT or port forwarding would, or the properties pre-flight refuses the pair.
+    Path inventory = lab.inventory();
+    Files.writeString(
+        inventory,
+        Files.readString(inventory)
+            .replaceFirst(
+                "(?m)^(" + java.util.regex.Pattern.quote(primary.name()) + " .*)$",
+                "$1 openedge_repl_address="
+                    + lab.hosts().gateway().getHostAddress()
+                    + " openedge_repl_port="
+                    + link.port()));
     // Point the secondary's server at the relay and restart it so that it reads the new address.
     Path props = secondary.local(secondary.dbDir()).resolve(SiteLab.DB_NAME + ".repl.properties");
     String direct = "host=" + primary.host().address() + "\nport=" + primary.dbPort() + "\n";
@@ -85,9 +97,6 @@ class ReplicationLinkE2eTest {
 
   private List<String> play(String... extra) {
     List<String> args = new ArrayList<>(List.of("play", "-i", lab.inventory().toString()));
-    // The secondary's server reaches the primary through the relay: say so, as an inventory
-    // behind NAT or a virtual IP would, or the properties pre-flight refuses the pair.
-    args.addAll(List.of("-e", "openedge_repl_address=" + lab.hosts().gateway().getHostAddress()));
     args.addAll(List.of(extra));
     args.add(FAILBACK.toString());
     return args;
