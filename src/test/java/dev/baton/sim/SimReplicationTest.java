@@ -68,14 +68,19 @@ class SimReplicationTest {
   }
 
   /** sdb: a source with a few records, served with replserv, shipping to agentHost:agentPort. */
-  private void source(String agentHost, int agentPort) throws Exception {
+  private void source(String agentHost, int agentPort, String... startup) throws Exception {
     ok(sec, "prodb", "sdb");
     ok(sec, "oesim", "load", "sdb", "--bytes", "64K", "--record-size", "1K");
     ok(sec, "rfutil", "sdb", "-C", "mark", "backedup");
     ok(sec, "rfutil", "sdb", "-C", "aimage", "begin");
     ok(sec, "proutil", "sdb", "-C", "enableSiteReplication", "source");
     props(sec, "sdb", agentHost, agentPort, "");
-    ok(sec, "proserve", "sdb", "-S", Integer.toString(secPort), "-DBService", "replserv");
+    java.util.List<String> serve =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "proserve", "sdb", "-S", Integer.toString(secPort), "-DBService", "replserv"));
+    serve.addAll(java.util.List.of(startup));
+    ok(sec, serve.toArray(String[]::new));
   }
 
   /** pdb: restored from an online backup of sdb as a target, its properties pointing back. */
@@ -362,22 +367,7 @@ class SimReplicationTest {
     Files.writeString(
         host.dlc.resolve("version"),
         "OpenEdge Release 12.1 (baton OpenEdge simulator, not Progress OpenEdge)\n");
-    ok(sec, "prodb", "sdb");
-    ok(sec, "oesim", "load", "sdb", "--bytes", "64K", "--record-size", "1K");
-    ok(sec, "rfutil", "sdb", "-C", "mark", "backedup");
-    ok(sec, "rfutil", "sdb", "-C", "aimage", "begin");
-    ok(sec, "proutil", "sdb", "-C", "enableSiteReplication", "source");
-    props(sec, "sdb", PRI_ADDR, priPort, "");
-    ok(
-        sec,
-        "proserve",
-        "sdb",
-        "-S",
-        Integer.toString(secPort),
-        "-DBService",
-        "replserv",
-        "-L",
-        "10000");
+    source(PRI_ADDR, priPort, "-L", "10000");
     assertThat(Files.readString(sec.resolve("sdb.lg")))
         .contains("(4241)")
         .contains("Current Size of Lock Table (-L): 10000.");
