@@ -63,6 +63,13 @@ final class TaskContext implements ModuleContext {
   }
 
   @Override
+  public Remote reconnect(String inventoryHost) throws RemoteException {
+    String h = inventoryHost == null ? connectTo : inventoryHost;
+    connections.drop(h);
+    return connections.get(h);
+  }
+
+  @Override
   public void onAbandon(Abandon undo) {
     abandon.accept(undo);
   }

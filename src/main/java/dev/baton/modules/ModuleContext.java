@@ -57,6 +57,15 @@ public interface ModuleContext {
   Progress progress();
 
   /**
+   * A new connection to {@code inventoryHost} (null: this task's host), the old one closed: for a
+   * module that rides out a lost link within its own retry budget. Contexts outside a run (unit
+   * tests) hand back the same connection.
+   */
+  default Remote reconnect(String inventoryHost) throws RemoteException {
+    return inventoryHost == null ? remote() : remoteOf(inventoryHost);
+  }
+
+  /**
    * Registers what undoes this task's effect if the host's run ends failed or unreachable before
    * any work (a change by a module that is not run again on resume) followed it: a run lock that
    * guarded nothing must not outlive a run that a changed host key or a dead link stopped (the

@@ -6,6 +6,7 @@ import dev.baton.modules.Module;
 import dev.baton.modules.ModuleContext;
 import dev.baton.modules.TaskResult;
 import dev.baton.ssh.Remote;
+import dev.baton.ssh.RemoteException;
 import java.util.Map;
 
 /**
@@ -24,7 +25,8 @@ public final class TransferModule implements Module {
               "dest_address", ArgSpec.optional(Type.STRING, null),
               "dest_user", ArgSpec.optional(Type.STRING, null),
               "dest_port", ArgSpec.optional(Type.INT, null),
-              "direct_ssh_args", ArgSpec.optional(Type.LIST, null)));
+              "direct_ssh_args", ArgSpec.optional(Type.LIST, null),
+              "retry_budget", ArgSpec.optional(Type.ANY, 60)));
 
   @Override
   public String name() {
@@ -87,7 +89,7 @@ public final class TransferModule implements Module {
           data);
     }
     try {
-      TransferOutcome o = Transfers.run(req, ctx.progress());
+      TransferOutcome o = runWithRetries(ctx, args, req, srcHost, src, dest, method, data);
       data.put("size", o.size());
       data.put("sha256", o.sha256());
       data.put("bytes_sent", o.bytesSent());
@@ -98,6 +100,91 @@ public final class TransferModule implements Module {
     } catch (TransferFailed e) {
       return new TaskResult.Failed(e.getMessage(), data);
     }
+  }
+
+  /**
+   * Runs the transfer; when a link is lost (a host unreachable, a session dropped) it waits with
+   * backoff (1, 2, 4 ... 15 s), reconnects both hosts and runs it again, which continues from the
+   * prefix both hosts prove they share, until {@code retry_budget} seconds of waiting are spent.
+   * Past it the host is unreachable (exit 3, for {@code baton resume}) with a message that says so.
+   */
+  private static TransferOutcome runWithRetries(
+      ModuleContext ctx,
+      Map<String, Object> args,
+      TransferRequest first,
+      String srcHost,
+      String src,
+      String dest,
+      TransferMethod method,
+      Map<String, Object> data)
+      throws Exception {
+    long budgetMs =
+        1000L * Math.max(0, Long.parseLong(String.valueOf(args.getOrDefault("retry_budget", 60))));
+    long backoffMs = 1000;
+    int retries = 0;
+    long firstLoss = 0;
+    TransferRequest req = first;
+    while (true) {
+      RemoteException lost;
+      try {
+        TransferOutcome o = Transfers.run(req, ctx.progress());
+        data.put("retries", retries);
+        return o;
+      } catch (RemoteException e) {
+        if (!e.unreachable()) {
+          throw e;
+        }
+        lost = e;
+      }
+      if (firstLoss == 0) {
+        firstLoss = System.nanoTime();
+      }
+      // Wall time since the link was first lost, reconnection attempts included.
+      while (true) {
+        long spentMs = (System.nanoTime() - firstLoss) / 1_000_000;
+        if (spentMs >= budgetMs) {
+          throw retries == 0 ? lost : exhausted(lost, retries, spentMs, budgetMs);
+        }
+        Thread.sleep(Math.min(backoffMs, budgetMs - spentMs));
+        backoffMs = Math.min(backoffMs * 2, 15_000);
+        retries++;
+        try {
+          req =
+              new TransferRequest(
+                  ctx.reconnect(srcHost),
+                  src,
+                  ctx.reconnect(null),
+                  dest,
+                  method,
+                  string(args, "expected_sha256"),
+                  method == TransferMethod.DIRECT ? peer(ctx, args) : null);
+          break;
+        } catch (RemoteException e) {
+          if (!e.unreachable()) {
+            throw e;
+          }
+          lost = e;
+        }
+      }
+    }
+  }
+
+  private static RemoteException exhausted(
+      RemoteException last, int retries, long spentMs, long budgetMs) {
+    return new RemoteException(
+        last.kind(),
+        last.host(),
+        "link to "
+            + last.host()
+            + " lost during the transfer; "
+            + retries
+            + " retries over "
+            + spentMs / 1000
+            + " s did not bring it back (retry_budget "
+            + budgetMs / 1000
+            + " s); baton resume continues from what arrived: "
+            + last.getMessage(),
+        last);
   }
 
   private static TransferRequest.DirectPeer peer(ModuleContext ctx, Map<String, Object> args) {

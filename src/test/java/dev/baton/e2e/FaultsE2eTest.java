@@ -48,7 +48,8 @@ class FaultsE2eTest {
     lab.reachVia(slow, relay.address());
     // A dead link is noticed within ~8 s (4 keepalives); a host that does not answer is given up
     // on after 3 attempts of 3 s: the "retry budget".
-    lab.allVars("baton_ssh_keepalive=2\nansible_timeout=3\n");
+    // A transfer rides out a lost link for 4 s here (60 s by default), then ends with exit 3.
+    lab.allVars("baton_ssh_keepalive=2\nansible_timeout=3\ntransfer_retry_budget=4\n");
   }
 
   @AfterAll

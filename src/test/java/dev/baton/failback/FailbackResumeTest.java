@@ -171,11 +171,41 @@ class FailbackResumeTest {
     assertFailedBack(j2);
   }
 
+  /**
+   * The link drops mid-transfer and comes back at once: the transfer waits, reconnects and goes on
+   * from what both hosts prove they share, in the same run (retry_budget).
+   */
+  @Test
+  void linkDroppedMidTransferIsRiddenOutWithinTheRun() throws Exception {
+    slowLinkToPrimary(256 * 1024);
+    Set<String> before = fb.runs();
+    Process p = fb.start();
+    Baton.Result r;
+    try {
+      String first = fb.awaitNewRun(before, p);
+      Path part = Path.of(primaryBackup(first) + ".part");
+      Failback.awaitResult(fb.journalOf(first), "primary", BACKUP, p);
+      Failback.awaitTrue(() -> Failback.size(part) > 512 * 1024, p, "a transfer under way");
+      relay.dropConnections();
+      relay.rate(0);
+      r = Baton.await(p, 300);
+    } finally {
+      p.destroyForcibly();
+    }
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    JsonNode t = Failback.result(Failback.journalOf(r), "primary", TRANSFER).path("data");
+    assertThat(t.path("retries").asInt()).isPositive();
+    assertThat(t.path("resumed_from").asLong()).isPositive();
+    assertThat(t.path("bytes_sent").asLong()).isLessThan(t.path("size").asLong());
+    assertFailedBack(Failback.journalOf(r));
+  }
+
+  /** With no retry budget the lost link ends the run (exit 3); baton resume sends the rest. */
   @Test
   void linkDroppedMidTransferResumesWithTheRestOnly() throws Exception {
     slowLinkToPrimary(256 * 1024);
     Set<String> before = fb.runs();
-    Process p = fb.start();
+    Process p = fb.start("-e", "transfer_retry_budget=0");
     String first;
     Baton.Result r1;
     try {
