@@ -51,21 +51,14 @@ public final class TransferModule implements Module {
     }
     TransferMethod method;
     TransferRequest req;
+    long budgetMs;
     try {
       method = TransferMethod.parse(string(args, "method"));
+      budgetMs = 1000L * retryBudget(args);
       if (method == TransferMethod.RELAY && !ctx.checkMode()) {
         CryptoWarmUp.start(); // while the source host is connected to
       }
-      Remote source = ctx.remoteOf(srcHost);
-      req =
-          new TransferRequest(
-              source,
-              src,
-              ctx.remote(),
-              dest,
-              method,
-              string(args, "expected_sha256"),
-              method == TransferMethod.DIRECT ? peer(ctx, args) : null);
+      req = request(ctx, args, method, ctx.remoteOf(srcHost), ctx.remote());
     } catch (IllegalArgumentException e) {
       return TaskResult.failed("transfer: " + e.getMessage());
     }
@@ -89,7 +82,13 @@ public final class TransferModule implements Module {
           data);
     }
     try {
-      TransferOutcome o = runWithRetries(ctx, args, req, srcHost, src, dest, method, data);
+      TransferOutcome o =
+          runWithRetries(
+              ctx,
+              req,
+              budgetMs,
+              () -> request(ctx, args, method, ctx.reconnect(srcHost), ctx.reconnect(null)),
+              data);
       data.put("size", o.size());
       data.put("sha256", o.sha256());
       data.put("bytes_sent", o.bytesSent());
@@ -110,16 +109,11 @@ public final class TransferModule implements Module {
    */
   private static TransferOutcome runWithRetries(
       ModuleContext ctx,
-      Map<String, Object> args,
       TransferRequest first,
-      String srcHost,
-      String src,
-      String dest,
-      TransferMethod method,
+      long budgetMs,
+      Reconnect reconnect,
       Map<String, Object> data)
       throws Exception {
-    long budgetMs =
-        1000L * Math.max(0, Long.parseLong(String.valueOf(args.getOrDefault("retry_budget", 60))));
     long backoffMs = 1000;
     int retries = 0;
     long firstLoss = 0;
@@ -149,15 +143,7 @@ public final class TransferModule implements Module {
         backoffMs = Math.min(backoffMs * 2, 15_000);
         retries++;
         try {
-          req =
-              new TransferRequest(
-                  ctx.reconnect(srcHost),
-                  src,
-                  ctx.reconnect(null),
-                  dest,
-                  method,
-                  string(args, "expected_sha256"),
-                  method == TransferMethod.DIRECT ? peer(ctx, args) : null);
+          req = reconnect.request();
           break;
         } catch (RemoteException e) {
           if (!e.unreachable()) {
@@ -167,6 +153,44 @@ public final class TransferModule implements Module {
         }
       }
     }
+  }
+
+  /** The request again, over new connections to both hosts. */
+  @FunctionalInterface
+  private interface Reconnect {
+    TransferRequest request() throws RemoteException;
+  }
+
+  /** The transfer between {@code source} and {@code destination}, as the arguments describe it. */
+  private static TransferRequest request(
+      ModuleContext ctx,
+      Map<String, Object> args,
+      TransferMethod method,
+      Remote source,
+      Remote destination) {
+    return new TransferRequest(
+        source,
+        string(args, "src"),
+        destination,
+        string(args, "dest"),
+        method,
+        string(args, "expected_sha256"),
+        method == TransferMethod.DIRECT ? peer(ctx, args) : null);
+  }
+
+  /** {@code retry_budget}: whole seconds, 0 or more. */
+  private static long retryBudget(Map<String, Object> args) {
+    Object v = args.getOrDefault("retry_budget", 60);
+    try {
+      long s = Long.parseLong(String.valueOf(v).strip());
+      if (s >= 0) {
+        return s;
+      }
+    } catch (NumberFormatException e) {
+      // refused below, with the value
+    }
+    throw new IllegalArgumentException(
+        "retry_budget must be whole seconds (0 or more), not '" + v + "'");
   }
 
   private static RemoteException exhausted(

@@ -324,4 +324,30 @@ class TransferTest {
     assertThat(second).isInstanceOf(TaskResult.Ok.class);
     assertThat(second.msg()).startsWith("already transferred and verified");
   }
+
+  @Test
+  void aRetryBudgetThatIsNotSecondsIsRefusedBeforeAnythingMoves() throws Exception {
+    String dest = destDir.resolve("never.bck").toString();
+    TestContext ctx =
+        new TestContext("primary", new LocalRemote("primary"), Map.of())
+            .addHost("secondary", new LocalRemote("secondary"), Map.of());
+    TaskResult r =
+        new TransferModule()
+            .run(
+                ctx,
+                Map.of(
+                    "src_host",
+                    "secondary",
+                    "src",
+                    srcFile.toString(),
+                    "dest",
+                    dest,
+                    "retry_budget",
+                    "soon"));
+    assertThat(r).isInstanceOf(TaskResult.Failed.class);
+    assertThat(r.msg())
+        .isEqualTo("transfer: retry_budget must be whole seconds (0 or more), not 'soon'");
+    assertThat(Path.of(dest)).doesNotExist();
+    assertThat(Path.of(dest + ".part")).doesNotExist();
+  }
 }
