@@ -29,7 +29,8 @@ final class OpenEdgeFacts extends OpenEdgeModule {
 
   @Override
   public ArgSpec args() {
-    return ArgSpec.of(Map.of("db", ArgSpec.required(Type.PATH)));
+    return ArgSpec.of(
+        Map.of("db", ArgSpec.required(Type.PATH), "startup", ArgSpec.optional(Type.BOOL, false)));
   }
 
   @Override
@@ -38,7 +39,8 @@ final class OpenEdgeFacts extends OpenEdgeModule {
     DbFacts f = probe(ctx).read(db, true);
     Map<String, Object> facts = f.toMap();
     facts.put("data_bytes", f.exists() ? dataBytes(ctx, db) : 0L);
-    facts.put("startup", f.served() ? startup(ctx, db) : Map.of());
+    // One pass over the broker's .lg, which can be large on a production host: only when asked.
+    facts.put("startup", args.bool("startup", false) && f.served() ? startup(ctx, db) : Map.of());
     facts.put("release", release(ctx));
     return new TaskResult.Ok(f.summary(), TaskResult.data("openedge", facts));
   }

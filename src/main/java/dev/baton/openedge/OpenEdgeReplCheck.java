@@ -97,7 +97,7 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
                 addresses(ctx.host(), ctx.vars(), args.string("address")),
                 ownAddresses((line, o) -> ctx.exec(line, o))),
             db.name(),
-            port(args, args.string("repl_port") != null ? "repl_port" : "port"));
+            replPort(args, ""));
     ReplRules.Side secondary =
         new ReplRules.Side(
             peer,
@@ -105,7 +105,7 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
                 addresses(peer, ctx.varsOf(peer), args.string("peer_address")),
                 ownAddresses((line, o) -> ctx.remoteOf(peer).exec(line, o))),
             peerDb.name(),
-            port(args, args.string("peer_repl_port") != null ? "peer_repl_port" : "peer_port"));
+            replPort(args, "peer_"));
     Resolver resolver = new Resolver(ctx, peer);
     List<ReplRules.Check> checks =
         ReplRules.check(
@@ -180,21 +180,10 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
                 String.valueOf(
                     peerVars == null ? peer : peerVars.getOrDefault("ansible_host", peer)));
     String forSource =
-        ReplRender.file(
-            peerDb.name(),
-            db.name(),
-            primaryAddress,
-            port(args, args.string("repl_port") != null ? "repl_port" : "port"),
-            agent,
-            defer);
+        ReplRender.file(peerDb.name(), db.name(), primaryAddress, replPort(args, ""), agent, defer);
     String forTarget =
         ReplRender.file(
-            db.name(),
-            peerDb.name(),
-            secondaryAddress,
-            port(args, args.string("peer_repl_port") != null ? "peer_repl_port" : "peer_port"),
-            agent,
-            defer);
+            db.name(), peerDb.name(), secondaryAddress, replPort(args, "peer_"), agent, defer);
     String stamp =
         java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(java.time.ZoneOffset.UTC)
@@ -222,6 +211,15 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
     files.write(path, text);
     return List.of(
         "wrote " + name + (old.isPresent() ? " (the old one kept as .baton-" + stamp + ")" : ""));
+  }
+
+  /**
+   * The port a control agent must name to reach that side: {@code repl_port} where the inventory
+   * gives one (port forwarding, a relay), else the broker's {@code port}; {@code side} is "" for
+   * the primary, "peer_" for the secondary.
+   */
+  private static String replPort(Args args, String side) {
+    return port(args, args.string(side + "repl_port") != null ? side + "repl_port" : side + "port");
   }
 
   private static String port(Args args, String key) {

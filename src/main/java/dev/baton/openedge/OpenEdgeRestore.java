@@ -212,7 +212,8 @@ final class OpenEdgeRestore extends OpenEdgeModule {
               + (killedLockRemoved ? " (killed: removed the " + db + ".lk it left)" : ""),
           data);
     }
-    Optional<TaskResult> notTarget = enableAndCheckTarget(ctx, db, oe, transition, data);
+    Optional<TaskResult> notTarget =
+        enableAndCheckTarget(ctx, db, oe, transition.equals("enable"), data);
     if (notTarget.isPresent()) {
       return notTarget.get();
     }
@@ -235,12 +236,11 @@ final class OpenEdgeRestore extends OpenEdgeModule {
         data);
   }
 
-  /** With transition enable, enables the restored db as a target; then checks it is one. */
+  /** Enables the restored db as a target when asked; then checks it is one. */
   private static Optional<TaskResult> enableAndCheckTarget(
-      ModuleContext ctx, DbPath db, Utilities oe, String transition, Map<String, Object> data)
+      ModuleContext ctx, DbPath db, Utilities oe, boolean enableFirst, Map<String, Object> data)
       throws Exception {
-    DbFacts now = probe(ctx).read(db, false);
-    if (transition.equals("enable") && now.role().orElse(null) != ReplicationRole.TARGET) {
+    if (enableFirst) {
       Utilities.Run enable =
           oe.run(db, "proutil", db.name(), "-C", "enableSiteReplication", "target");
       data.put("enable_rc", enable.rc());
@@ -253,8 +253,8 @@ final class OpenEdgeRestore extends OpenEdgeModule {
                     + enable.failure(ctx.host()),
                 data));
       }
-      now = probe(ctx).read(db, false);
     }
+    DbFacts now = probe(ctx).read(db, false);
     data.put("role", now.roleName());
     if (now.role().orElse(null) != ReplicationRole.TARGET) {
       return Optional.of(
@@ -289,8 +289,11 @@ final class OpenEdgeRestore extends OpenEdgeModule {
       data.put("preserved_to", intent.preservedTo());
     }
     data.put("adopted", true);
-    Optional<TaskResult> notTarget =
-        enableAndCheckTarget(ctx, db, utilities(ctx), transition, data);
+    // With transition enable the runner may have died before enabling what PROREST restored.
+    boolean enable =
+        transition.equals("enable")
+            && probe(ctx).read(db, false).role().orElse(null) != ReplicationRole.TARGET;
+    Optional<TaskResult> notTarget = enableAndCheckTarget(ctx, db, utilities(ctx), enable, data);
     if (notTarget.isPresent()) {
       return notTarget.get();
     }

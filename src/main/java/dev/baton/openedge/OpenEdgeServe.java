@@ -51,8 +51,9 @@ final class OpenEdgeServe extends OpenEdgeModule {
               + db
               + " would be started with "
               + below
-              + " (openedge_serve_args; the source's from its broker's .lg): a replication target's -L, -n, -Maxxids and -n + -Mn must be at least its"
-              + " source's, else its agent does not start on OpenEdge 11.7 to 12.1 (15771); raise"
+              + " (openedge_serve_args; the source's from its broker's .lg): a replication"
+              + " target's -L, -n, -Maxxids and -n + -Mn must be at least its source's, else its"
+              + " agent does not start on OpenEdge 11.7 to 12.1 (15771); raise"
               + " openedge_serve_args; nothing was changed");
     }
     if (args.bool("check_only", false)) {

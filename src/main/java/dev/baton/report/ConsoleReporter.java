@@ -108,10 +108,11 @@ public final class ConsoleReporter implements EventListener {
     TaskResult r = e.result();
     String module = moduleByPath.getOrDefault(e.path(), "");
     String detail = "";
+    String lines = module.equals("debug") ? listOfLines(r.data()) : null;
     if (e.resumed() != null) {
       detail = " (done in run " + e.resumed().runId() + ")";
-    } else if (module.equals("debug") && listOfLines(r.data()) != null) {
-      detail = " => " + listOfLines(r.data());
+    } else if (lines != null) {
+      detail = " => " + lines;
     } else if (verbosity >= 1 || module.equals("debug")) {
       detail = r.data().isEmpty() && r.msg().isEmpty() ? "" : " => " + Json.write(shown(r));
     } else if (checkMode && r instanceof TaskResult.Changed && !r.msg().isEmpty()) {
