@@ -72,19 +72,20 @@ final class ReplServer implements ReplicationService {
    * seeded, or null. An online backup seeds a target only when taken with -REPLTargetCreation, and
    * only with deferred agent startup on the source [doc]; an offline backup needs neither.
    */
-  private String seedRefusal(String seed, String agentName, int[] number) {
+  private Refusal seedRefusal(String seed, String agentName) {
     if (!seed.startsWith("online")) {
       return null;
     }
     if (!seed.contains("+target-creation")) {
       // KB P92539: without -REPLTargetCreation the master block's replication information is
       // not flushed, and the server terminates the agent with these two messages [doc].
-      number[0] = ReplWire.MSG_NO_TARGET_CREATION;
-      return "This database has not been properly backed up (the target was seeded from an online"
-          + " backup taken without -REPLTargetCreation; a new seed is needed). The OpenEdge"
-          + " Replication Agent "
-          + agentName
-          + " is being terminated.";
+      return new Refusal(
+          ReplWire.MSG_NO_TARGET_CREATION,
+          "This database has not been properly backed up (the target was seeded from an online"
+              + " backup taken without -REPLTargetCreation; a new seed is needed). The OpenEdge"
+              + " Replication Agent "
+              + agentName
+              + " is being terminated.");
     }
     long minutes;
     try {
@@ -94,16 +95,20 @@ final class ReplServer implements ReplicationService {
     }
     // Server properties [doc]: 0 (not active) or 5 to 10080 minutes; online backups require it.
     if (minutes < 5 || minutes > 10080) {
-      number[0] = ReplWire.MSG_NO_DEFER;
-      return "** A target seeded from an online backup needs deferred agent startup:"
-          + " defer-agent-startup is "
-          + (deferAgentStartup == null ? "not set" : "'" + deferAgentStartup + "'")
-          + " in [server] of "
-          + propertiesFile
-          + " (5 to 10080 minutes).";
+      return new Refusal(
+          ReplWire.MSG_NO_DEFER,
+          "** A target seeded from an online backup needs deferred agent startup:"
+              + " defer-agent-startup is "
+              + (deferAgentStartup == null ? "not set" : "'" + deferAgentStartup + "'")
+              + " in [server] of "
+              + propertiesFile
+              + " (5 to 10080 minutes).");
     }
     return null;
   }
+
+  /** A target refused at the handshake: the message number and its text. */
+  private record Refusal(int number, String text) {}
 
   ReplServer start() {
     for (Link l : links) {
@@ -445,7 +450,8 @@ final class ReplServer implements ReplicationService {
       long crc = in.readLong();
       boolean everInSync = in.readBoolean();
       in.readUTF(); // the target's instance
-      String seed = in.readUTF();
+      String seed = in.readUTF(); // read always: it is the next field of the handshake
+      Refusal seedRefused = everInSync ? null : seedRefusal(seed, agent.name());
       String refusal = null;
       int number = 0;
       if (position > log.position() || ReplWire.entryCrc(ch, position) != crc) {
@@ -456,10 +462,9 @@ final class ReplServer implements ReplicationService {
                 + " holds changes the source "
                 + host.db().display()
                 + " does not have; a new seed is needed.";
-      } else if (!everInSync && seedRefusal(seed, agent.name(), new int[1]) != null) {
-        int[] n = new int[1];
-        refusal = seedRefusal(seed, agent.name(), n);
-        number = n[0];
+      } else if (seedRefused != null) {
+        refusal = seedRefused.text();
+        number = seedRefused.number();
       } else {
         long baseline = parse(host.persisted("replBaseline"));
         if (!everInSync && position < baseline) {
