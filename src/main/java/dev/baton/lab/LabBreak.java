@@ -7,21 +7,20 @@ import java.util.regex.Pattern;
 /**
  * A mistake a real site can have, built into the lab on purpose ({@code baton lab up --break
  * NAME}), so that a rehearsal shows what the pre-flight says about it and that the failback refuses
- * before changing anything. Each one edits the replication properties the lab would otherwise write
- * correctly, before the secondary's server starts and reads them.
+ * before changing anything. Each one edits what the lab would otherwise write correctly: the
+ * replication properties (before the secondary's server starts and reads them) or the inventory.
  */
 public enum LabBreak {
   /** Everything as a correct first set-up leaves it. */
-  NONE("none", "nothing broken"),
+  NONE("none"),
   /** The primary's {@code [agent] name} is not the secondary's control agent. */
-  AGENT_NAME(
-      "agent-name", "the primary's [agent] name is agent2, the source's control agent agent1"),
+  AGENT_NAME("agent-name"),
   /** The secondary's control agent points at a port the primary's broker does not use. */
-  PORT("port", "the source's [control-agent.agent1] port is not the primary's openedge_port"),
+  PORT("port"),
   /** The secondary's {@code [server]} has no {@code defer-agent-startup}: no online seeding. */
-  NO_DEFER("no-defer", "the source's [server] has no defer-agent-startup"),
+  NO_DEFER("no-defer"),
   /** The primary's inventory starts it with a lock table below the source's (-L 100). */
-  STARTUP_PARAMS("startup-params", "the primary's openedge_serve_args set -L below the source's");
+  STARTUP_PARAMS("startup-params");
 
   /** What {@link #STARTUP_PARAMS} puts in the primary's inventory line. */
   static final String LOW_SERVE_ARGS = "openedge_serve_args=\"-L 100\"";
@@ -32,19 +31,13 @@ public enum LabBreak {
       Pattern.compile("(\\[control-agent\\.agent1\\][^\\[]*?\\nport=)(\\d+)");
 
   private final String cliName;
-  private final String what;
 
-  LabBreak(String cliName, String what) {
+  LabBreak(String cliName) {
     this.cliName = cliName;
-    this.what = what;
   }
 
   public String cliName() {
     return cliName;
-  }
-
-  public String what() {
-    return what;
   }
 
   /** The variant named on the command line; the message lists the names. */
