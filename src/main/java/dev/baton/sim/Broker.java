@@ -44,6 +44,12 @@ final class Broker {
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final CountDownLatch stopDone = new CountDownLatch(1);
 
+  /** Guards the after-image extents; writers waiting in an AI stall wait on it. */
+  private final Object aiLock = new Object();
+
+  private final AfterImage ai;
+  private volatile boolean aiStalled;
+
   private Broker(DbPath db, int port, String service) throws IOException {
     this.db = db;
     this.port = port;
@@ -53,6 +59,7 @@ final class Broker {
     Path data = control.structure().dataExtent().path();
     this.log = ChangeLog.open(data, control.checkpoint(), true);
     this.replication = ReplicationService.Idle.of(role);
+    this.ai = AfterImage.of(control);
     ServerSocket ss = new ServerSocket();
     try {
       ss.setReuseAddress(true);
@@ -148,8 +155,15 @@ final class Broker {
             if (holdsBackup || !backupRunning.compareAndSet(false, true)) {
               refuse(out, MSG_ONE_ONLINE_BACKUP, "Only one online backup may run at a time.");
             } else {
-              holdsBackup = true;
               Control.Checkpoint cp = log.committed();
+              String full = switchForBackup(cp);
+              if (full != null) {
+                backupRunning.set(false);
+                refuse(out, AfterImage.MSG_CANNOT_SWITCH, full);
+                out.flush();
+                continue;
+              }
+              holdsBackup = true;
               moveBaselineIfUnsynced(
                   cp.position(), ReplWire.MSG_SYNC_BROKEN_BACKUP, "online backup");
               out.writeByte(0);
@@ -233,24 +247,155 @@ final class Broker {
       throw new IOException("interrupted");
     }
     Control.Checkpoint cp;
-    writeGate.readLock().lock();
-    try {
-      if (role == Control.Role.TARGET) {
-        refuse(out, MSG_TARGET_READ_ONLY, targetReadOnly(db));
+    synchronized (aiLock) {
+      String shutDown = roomForNotes(recs);
+      if (shutDown != null) {
+        refuse(out, AfterImage.MSG_CANNOT_SWITCH, shutDown);
         return;
       }
+      writeGate.readLock().lock();
       try {
-        cp = log.append(recs);
-      } catch (IllegalArgumentException e) {
-        refuse(out, 1432, e.getMessage());
-        return;
+        if (role == Control.Role.TARGET) {
+          refuse(out, MSG_TARGET_READ_ONLY, targetReadOnly(db));
+          return;
+        }
+        try {
+          cp = log.append(recs);
+        } catch (IllegalArgumentException e) {
+          refuse(out, 1432, e.getMessage());
+          return;
+        }
+      } finally {
+        writeGate.readLock().unlock();
       }
-    } finally {
-      writeGate.readLock().unlock();
     }
     replication.committed(cp);
     out.writeByte(0);
     out.writeLong(cp.position());
+  }
+
+  /**
+   * Makes room in the after-image extents for a write's notes (caller holds aiLock): switches when
+   * the BUSY extent is full; with no EMPTY extent to switch to, waits under -aistall until the
+   * targets have applied a LOCKED one, else shuts the database down [doc: KB P124750]. Returns the
+   * refusal for the writer when the database shuts down, else null.
+   */
+  private String roomForNotes(List<ChangeLog.Rec> recs) throws IOException {
+    long bytes = 0;
+    for (ChangeLog.Rec r : recs) {
+      bytes += ChangeLog.HEADER + r.key().length + r.value().length;
+    }
+    while (ai.mustSwitch(log.offset(), bytes)) {
+      Control.Checkpoint cp = log.committed();
+      java.util.Map<String, String> keys =
+          ai.switchAt(cp.offset(), cp.position(), role == Control.Role.SOURCE);
+      if (keys != null) {
+        persistAll(keys);
+        logSwitch();
+        break;
+      }
+      String full =
+          "Can't switch to after-image extent " + ai.next().extent().path() + " it is full.";
+      if (!params.aiStall()) {
+        DbLog.write(db, "AIMGT", full, AfterImage.MSG_CANNOT_SWITCH);
+        DbLog.write(
+            db, "AIMGT", "Backup ai extent and mark it as empty.", AfterImage.MSG_BACKUP_AND_EMPTY);
+        Thread t =
+            new Thread(
+                () -> {
+                  stop();
+                  System.exit(2);
+                },
+                "ai-full-shutdown");
+        t.start();
+        return "** " + full + " The database is shutting down.";
+      }
+      if (!aiStalled) {
+        aiStalled = true;
+        DbLog.write(db, "AIMGT", full, AfterImage.MSG_CANNOT_SWITCH);
+        DbLog.write(
+            db,
+            "AIMGT",
+            "Database stalled (-aistall) until an after-image extent is emptied.",
+            AfterImage.MSG_BACKUP_AND_EMPTY);
+      }
+      try {
+        aiLock.wait(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted");
+      }
+      if (stopped.get()) {
+        return "** The database is shutting down.";
+      }
+    }
+    aiStalled = false;
+    return null;
+  }
+
+  /**
+   * An online backup switches after-image extents as part of its processing [doc]; with no EMPTY
+   * extent the backup is refused (3775) [sim]. Returns the refusal, or null.
+   */
+  private String switchForBackup(Control.Checkpoint cp) {
+    synchronized (aiLock) {
+      if (!ai.enabled()) {
+        return null;
+      }
+      java.util.Map<String, String> keys =
+          ai.switchAt(cp.offset(), cp.position(), role == Control.Role.SOURCE);
+      if (keys == null) {
+        String full =
+            "Can't switch to after-image extent " + ai.next().extent().path() + " it is full.";
+        DbLog.write(db, "BACKUP", full, AfterImage.MSG_CANNOT_SWITCH);
+        return "** " + full + " The online backup needs an EMPTY after-image extent.";
+      }
+      persistAll(keys);
+      logSwitch();
+      return null;
+    }
+  }
+
+  private void logSwitch() {
+    AfterImage.Ext now =
+        ai.extents().stream()
+            .filter(e -> e.state() == AfterImage.State.BUSY)
+            .findFirst()
+            .orElseThrow();
+    DbLog.write(
+        db, "AIMGT", "Switched to ai extent " + now.extent().path() + ".", AfterImage.MSG_SWITCHED);
+    DbLog.write(
+        db,
+        "AIMGT",
+        "This is after-image file number " + now.seq() + " since the last AIMAGE BEGIN.",
+        AfterImage.MSG_FILE_NUMBER);
+  }
+
+  /** Every target has applied the notes up to {@code position}: LOCKED extents before it empty. */
+  private void replicated(long position) {
+    synchronized (aiLock) {
+      java.util.Map<String, String> keys = new java.util.LinkedHashMap<>();
+      List<AfterImage.Ext> emptied = ai.replicatedThrough(position, keys);
+      if (emptied.isEmpty()) {
+        return;
+      }
+      persistAll(keys);
+      ReplWire.log(
+          db,
+          "server",
+          "Unlocking after-image file "
+              + emptied.get(emptied.size() - 1).seq()
+              + ": every note in it has been applied by the target.",
+          AfterImage.MSG_UNLOCKING);
+      for (AfterImage.Ext e : emptied) {
+        DbLog.write(
+            db,
+            "AIMGT",
+            "Marked after-image extent " + e.extent().path() + " EMPTY.",
+            AfterImage.MSG_EMPTIED);
+      }
+      aiLock.notifyAll();
+    }
   }
 
   private void awaitNotQuiet() throws InterruptedException {
@@ -464,6 +609,19 @@ final class Broker {
     }
   }
 
+  private void persistAll(java.util.Map<String, String> keys) {
+    synchronized (controlLock) {
+      try {
+        Control fresh = Control.load(db);
+        keys.forEach(fresh::set);
+        fresh.save(db);
+        keys.forEach(control::set);
+      } catch (IOException e) {
+        DbLog.write(db, "BROKER", "Unable to update " + db.control() + ": " + e.getMessage(), 1432);
+      }
+    }
+  }
+
   /** The broker as the host of its replication service. */
   private final ReplHost host =
       new ReplHost() {
@@ -502,6 +660,16 @@ final class Broker {
         @Override
         public StartupParams startupParams() {
           return params;
+        }
+
+        @Override
+        public void replicated(long position) {
+          Broker.this.replicated(position);
+        }
+
+        @Override
+        public boolean aiStalled() {
+          return aiStalled;
         }
 
         @Override
@@ -581,6 +749,8 @@ final class Broker {
         + quiet
         + "\nbackupRunning="
         + backupRunning.get()
+        + "\naiStalled="
+        + aiStalled
         + "\n";
   }
 

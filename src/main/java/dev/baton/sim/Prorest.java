@@ -357,6 +357,7 @@ final class Prorest {
       ct.set("aiEnabled", Boolean.toString(h.aiEnabled()));
       if (h.aiEnabled()) {
         ct.set("aiBeginPosition", Long.toString(h.position()));
+        AfterImage.begin(ct, h.dataLength()).forEach(ct::set);
       }
       if (o.replTransition()) {
         ct.role(Control.Role.TARGET);

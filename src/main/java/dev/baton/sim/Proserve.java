@@ -41,6 +41,8 @@ final class Proserve {
         service = args[++i];
       } else if (a.equals("-db") && i + 1 < args.length) {
         name = args[++i];
+      } else if (a.equals("-aistall")) {
+        params.put(a, 1L);
       } else if (StartupParams.modelled(a) && i + 1 < args.length) {
         try {
           params.put(a, Long.parseLong(args[++i]));

@@ -24,4 +24,13 @@ interface ReplHost {
 
   /** The broker's startup parameters, for the agent's comparison with its source's. */
   StartupParams startupParams();
+
+  /**
+   * Every target has applied the source's notes up to {@code position}: the broker empties the
+   * after-image extents that end before it.
+   */
+  void replicated(long position);
+
+  /** Whether the source is stalled for want of an EMPTY after-image extent. */
+  boolean aiStalled();
 }

@@ -171,6 +171,21 @@ final class ReplServer implements ReplicationService {
     return links.get(0).agentStatus(detail);
   }
 
+  /** The position every connected target has applied (LOCKED extents before it may empty). */
+  private long appliedByAll() {
+    List<Link> ls;
+    synchronized (links) {
+      ls = List.copyOf(links);
+    }
+    long min = Long.MAX_VALUE;
+    for (Link l : ls) {
+      synchronized (l) {
+        min = Math.min(min, l.acked);
+      }
+    }
+    return ls.isEmpty() ? -1 : min;
+  }
+
   @Override
   public long agentPosition() {
     if (links.isEmpty()) {
@@ -294,6 +309,10 @@ final class ReplServer implements ReplicationService {
     }
 
     synchronized int agentStatus(boolean detail) {
+      if (host.aiStalled() && state != State.ENDED && state != State.FAILED) {
+        // The source waits for an EMPTY after-image extent: the agent reports an AI stall [doc].
+        return detail ? 3054 : 3101;
+      }
       return switch (state) {
         case CONNECTING ->
             agentDetail == ReplWire.MSG_AGENT_TERMINATED
@@ -647,6 +666,7 @@ final class ReplServer implements ReplicationService {
                 acked = p;
                 notifyAll();
               }
+              host.replicated(appliedByAll());
             }
             case ReplWire.TRANSITIONED -> answer(null);
             case ReplWire.REFUSED -> {

@@ -16,7 +16,21 @@ import java.util.Map;
 record StartupParams(Map<String, Long> values) {
   /** The parameters modelled, with the simulator's defaults [sim]. */
   static final Map<String, Long> DEFAULTS =
-      Map.of("-B", 3000L, "-L", 8192L, "-Ma", 5L, "-Mn", 4L, "-n", 20L, "-Maxxids", 0L);
+      Map.of(
+          "-B",
+          3000L,
+          "-L",
+          8192L,
+          "-Ma",
+          5L,
+          "-Mn",
+          4L,
+          "-n",
+          20L,
+          "-Maxxids",
+          0L,
+          "-aistall",
+          0L);
 
   private static final Map<String, String[]> LOG_LINES =
       Map.of(
@@ -27,8 +41,17 @@ record StartupParams(Map<String, Long> values) {
           "-n", new String[] {"4260", "Maximum Number of Users (-n)"},
           "-Maxxids", new String[] {"16101", "Maximum JTA Transactions (-Maxxids)"});
 
+  /** A parameter with a numeric value (-aistall is a switch). */
   static boolean modelled(String flag) {
-    return DEFAULTS.containsKey(flag);
+    return DEFAULTS.containsKey(flag) && !flag.equals("-aistall");
+  }
+
+  /**
+   * {@code -aistall}: with no EMPTY after-image extent to switch to, the database stalls until one
+   * is emptied, instead of shutting down [doc: KB P124750].
+   */
+  boolean aiStall() {
+    return values.getOrDefault("-aistall", 0L) != 0;
   }
 
   static StartupParams of(Map<String, Long> given) {

@@ -395,6 +395,108 @@ class SimReplicationTest {
     awaitStatus(pri, "pdb", "3049", "-detail");
   }
 
+  /**
+   * After-image extents on a source [doc: "After-image extent states", KB P124750]: the seed's
+   * online backup switches extents, a switched extent stays LOCKED until the target has applied it,
+   * and with every extent LOCKED the source (-aistall) stalls its writers, the agent reporting
+   * 3054, until the new target catches up and the LOCKED extents empty.
+   */
+  @Test
+  void aSeedThatOutlastsTheSourcesAfterImageExtentsStallsItUntilTheTargetHasApplied()
+      throws Exception {
+    Files.writeString(
+        sec.resolve("sdb.st"),
+        "b "
+            + sec
+            + "/sdb.b1\nd \"Schema Area\":6,32;1 "
+            + sec
+            + "/sdb.d1\na "
+            + sec
+            + "/sdb.a1 f 64\na "
+            + sec
+            + "/sdb.a2 f 64\na "
+            + sec
+            + "/sdb.a3 f 64\n");
+    ok(sec, "prostrct", "create", "sdb", "sdb.st");
+    ok(sec, "oesim", "load", "sdb", "--bytes", "16K", "--record-size", "1K");
+    ok(sec, "rfutil", "sdb", "-C", "mark", "backedup");
+    ok(sec, "rfutil", "sdb", "-C", "aimage", "begin");
+    ok(sec, "proutil", "sdb", "-C", "enableSiteReplication", "source");
+    props(sec, "sdb", PRI_ADDR, priPort, "");
+    ok(
+        sec,
+        "proserve",
+        "sdb",
+        "-S",
+        Integer.toString(secPort),
+        "-DBService",
+        "replserv",
+        "-aistall");
+    assertThat(extentStates()).containsExactly("Busy", "Empty", "Empty");
+    Path bk = host.root.resolve("seed.bck");
+    ok(sec, "probkup", "online", "sdb", bk.toString(), "-REPLTargetCreation");
+    assertThat(extentStates()).containsExactly("Locked", "Busy", "Empty");
+    String big = "x".repeat(40_000);
+    ok(sec, "oesim", "write", "sdb", "a", big);
+    ok(sec, "oesim", "write", "sdb", "b", big);
+    assertThat(extentStates()).containsExactly("Locked", "Locked", "Busy");
+    // Nowhere to switch to: the third write waits.
+    Process stalled = host.start(sec, "oesim", "write", "sdb", "c", big);
+    awaitStatus(sec, "sdb", "3054", "agent", "-detail");
+    assertThat(stalled.isAlive()).isTrue();
+    assertThat(Files.readString(sec.resolve("sdb.lg")))
+        .contains("(3775)   Can't switch to after-image extent " + sec + "/sdb.a1 it is full.");
+    // Another online backup cannot switch either.
+    SimHost.Result again =
+        host.run(sec, "probkup", "online", "sdb", host.root.resolve("x.bck").toString());
+    assertThat(again.exit()).isNotZero();
+    assertThat(again.text()).contains("(3775)");
+    // The target catches up: every LOCKED extent empties, the writer goes on.
+    ok(pri, "prorest", "pdb", bk.toString(), "-REPLTransition");
+    props(pri, "pdb", SEC_ADDR, secPort, "");
+    serveTarget();
+    assertThat(stalled.waitFor(60, TimeUnit.SECONDS)).as(replLogs()).isTrue();
+    assertThat(stalled.exitValue()).isZero();
+    awaitStatus(pri, "pdb", "3049", "-detail");
+    assertThat(extentStates()).containsExactly("Busy", "Empty", "Empty");
+    assertThat(Files.readString(sec.resolve("sdb.lg"))).contains("(3789)").contains("(3777)");
+  }
+
+  /** Without -aistall, a source with no EMPTY extent to switch to shuts down (3775). */
+  @Test
+  void aSourceWithoutAiStallShutsDownWhenNoExtentIsEmpty() throws Exception {
+    Files.writeString(
+        sec.resolve("sdb.st"),
+        "d \"Schema Area\":6,32;1 "
+            + sec
+            + "/sdb.d1\na "
+            + sec
+            + "/sdb.a1 f 64\na "
+            + sec
+            + "/sdb.a2 f 64\n");
+    ok(sec, "prostrct", "create", "sdb", "sdb.st");
+    ok(sec, "rfutil", "sdb", "-C", "mark", "backedup");
+    ok(sec, "rfutil", "sdb", "-C", "aimage", "begin");
+    ok(sec, "proutil", "sdb", "-C", "enableSiteReplication", "source");
+    props(sec, "sdb", PRI_ADDR, priPort, "");
+    ok(sec, "proserve", "sdb", "-S", Integer.toString(secPort), "-DBService", "replserv");
+    String big = "x".repeat(40_000);
+    ok(sec, "oesim", "write", "sdb", "a", big);
+    ok(sec, "oesim", "write", "sdb", "b", big);
+    SimHost.Result r = host.run(sec, "oesim", "write", "sdb", "c", big);
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.text()).contains("(3775)");
+    awaitStatus(sec, "sdb", "** There is no server for database " + sec + "/sdb. (1423)");
+    assertThat(Files.readString(sec.resolve("sdb.lg"))).contains("(3776)");
+  }
+
+  private java.util.List<String> extentStates() throws Exception {
+    return ok(sec, "rfutil", "sdb", "-C", "aimage", "extent", "list").out().stream()
+        .filter(l -> l.startsWith("Status:"))
+        .map(l -> l.substring("Status:".length()).strip())
+        .toList();
+  }
+
   /** The agent answers only to the control agent its [agent] name names. */
   @Test
   void agentWhoseNameIsNotTheControlAgentIsRefused() throws Exception {
