@@ -80,6 +80,11 @@ final class TaskContext implements ModuleContext {
   }
 
   @Override
+  public String target() {
+    return connectTo;
+  }
+
+  @Override
   public Remote remote() throws RemoteException {
     return connections.get(connectTo);
   }

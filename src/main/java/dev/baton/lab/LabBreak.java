@@ -20,7 +20,15 @@ public enum LabBreak {
   /** The secondary's {@code [server]} has no {@code defer-agent-startup}: no online seeding. */
   NO_DEFER("no-defer"),
   /** The primary's inventory starts it with a lock table below the source's (-L 100). */
-  STARTUP_PARAMS("startup-params");
+  STARTUP_PARAMS("startup-params"),
+  /**
+   * The secondary's three fixed after-image extents filled since the failover with no target to
+   * apply them: two LOCKED, the third BUSY, none EMPTY for the seed's backup to switch to.
+   */
+  AI_EXTENTS("ai-extents");
+
+  /** What {@link #AI_EXTENTS} writes on the serving source: past two of its 1 MB extents. */
+  static final String AI_WRITTEN = "2560K";
 
   /** What {@link #STARTUP_PARAMS} puts in the primary's inventory line. */
   static final String LOW_SERVE_ARGS = "openedge_serve_args=\"-L 100\"";
@@ -52,6 +60,19 @@ public enum LabBreak {
       names.append(names.length() == 0 ? "" : ", ").append(b.cliName);
     }
     throw new IllegalArgumentException("no lab break '" + name + "'; one of " + names);
+  }
+
+  /**
+   * The secondary's structure description: the default areas and eight variable after-image
+   * extents, or, for {@link #AI_EXTENTS}, three fixed ones of 1 MB.
+   */
+  String sourceStructure() {
+    String ai = this == AI_EXTENTS ? "a . f 1024\n".repeat(3) : "a .\n".repeat(8);
+    return "# Written by baton's embedded lab: a production layout with after-imaging.\n"
+        + "b .\n"
+        + "d \"Schema Area\":6,32;1 .\n"
+        + "d \"Data Area\":7,64;8 .\n"
+        + ai;
   }
 
   /** The primary's (the stale old source's) properties, as this variant leaves them. */

@@ -50,6 +50,9 @@ public final class SiteSeed {
 
   /** The secondary after the failover: the replication source, serving production. */
   public void servingSource(Side secondary, Side primary, long bytes) throws IOException {
+    // A production layout with after-imaging: the seed's online backup switches extents, and a
+    // switched extent stays LOCKED until the new target has applied it.
+    secondary.write(dbName + ".st", broken.sourceStructure());
     secondary.run("prodb", dbName);
     secondary.run("oesim", "load", dbName, "--bytes", Long.toString(bytes));
     secondary.run("rfutil", dbName, "-C", "mark", "backedup");
@@ -70,6 +73,10 @@ public final class SiteSeed {
         "30",
         "-L",
         "10000");
+    if (broken == LabBreak.AI_EXTENTS) {
+      // Production since the failover, with no target to apply it: the extents lock one by one.
+      secondary.run("oesim", "load", dbName, "--bytes", LabBreak.AI_WRITTEN, "--record-size", "4K");
+    }
   }
 
   /**

@@ -14,6 +14,14 @@ public interface ModuleContext {
   /** The inventory name of the host. */
   String host();
 
+  /**
+   * The inventory host the task's commands run on: the {@code delegate_to} host when there is one
+   * (what messages must name), else {@link #host()}.
+   */
+  default String target() {
+    return host();
+  }
+
   /** The host's connection, opened on first use and reused by every task on the host. */
   Remote remote() throws RemoteException;
 

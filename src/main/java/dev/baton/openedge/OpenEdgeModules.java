@@ -18,6 +18,7 @@ public final class OpenEdgeModules {
         new OpenEdgeReplication(),
         new OpenEdgeWaitSync(),
         new OpenEdgeTransition(),
-        new OpenEdgeReplCheck());
+        new OpenEdgeReplCheck(),
+        new OpenEdgeAiCheck());
   }
 }

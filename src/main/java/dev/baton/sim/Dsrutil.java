@@ -193,6 +193,15 @@ final class Dsrutil {
       Control fresh = Control.load(db);
       Control.Role to;
       if (fresh.role() == Control.Role.TARGET) {
+        if (!fresh.aiEnabled()) {
+          // A source needs after-imaging [doc].
+          throw c.fail(
+              "** After-imaging is not enabled on "
+                  + db.display()
+                  + "; it cannot become an OpenEdge Replication source.",
+              Proutil.MSG_AI_REQUIRED,
+              1);
+        }
         if (!"true".equals(fresh.get("replSyncedAtClose")) || fresh.getBool("replBroken")) {
           throw c.fail(
               "** Transition refused: target "

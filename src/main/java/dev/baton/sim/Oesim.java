@@ -187,7 +187,7 @@ final class Oesim {
       while (loaded < bytes) {
         List<ChangeLog.Rec> batch = new ArrayList<>();
         long batchBytes = 0;
-        while (loaded < bytes && batchBytes < (4 << 20)) {
+        while (loaded < bytes && batchBytes < (256 << 10)) {
           byte[] key = String.format("load-%s-%012d", run, n++).getBytes(StandardCharsets.UTF_8);
           int vlen =
               (int)

@@ -296,6 +296,17 @@ final class ReplAgent implements ReplicationService {
           return;
         }
         case ReplWire.TRANSITION -> {
+          if (!"true".equals(host.persisted("aiEnabled"))) {
+            // A source needs after-imaging [doc]: the target it would become has none.
+            out.writeByte(ReplWire.REFUSED);
+            out.writeInt(Proutil.MSG_AI_REQUIRED);
+            out.writeUTF(
+                "** After-imaging is not enabled on "
+                    + host.db().display()
+                    + "; it cannot become an OpenEdge Replication source.");
+            out.flush();
+            continue;
+          }
           String refusal = transitionRefusal();
           if (refusal != null) {
             out.writeByte(ReplWire.REFUSED);

@@ -31,7 +31,7 @@ class LabBreaksTest {
   @ParameterizedTest
   @EnumSource(
       value = LabBreak.class,
-      names = {"AGENT_NAME", "PORT", "NO_DEFER", "STARTUP_PARAMS"})
+      names = {"AGENT_NAME", "PORT", "NO_DEFER", "STARTUP_PARAMS", "AI_EXTENTS"})
   void preflightNamesTheMistakeAndTheFailbackChangesNothing(LabBreak broken) throws IOException {
     try (EmbeddedLab lab = EmbeddedLab.start(dir.resolve("lab"), 1, 1L << 20, broken)) {
       Failback fb = new Failback(lab, dir);
@@ -59,6 +59,12 @@ class LabBreaksTest {
                 "primary: "
                     + primary.db()
                     + " would be started with -L 100, below the source's 10000 (openedge_serve_args;";
+            case AI_EXTENTS ->
+                "secondary:"
+                    + secondary.db()
+                    + ": after-image extent 1 ("
+                    + secondary.dbDir().resolve("sports.a1")
+                    + ") is LOCKED, must be EMPTY for the seed's switch (1 LOCKED, 2 LOCKED, 3 BUSY)";
             default -> throw new AssertionError(broken);
           };
 

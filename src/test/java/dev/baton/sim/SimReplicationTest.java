@@ -621,6 +621,28 @@ class SimReplicationTest {
     assertThat(normal.text()).contains("(10857)");
   }
 
+  /**
+   * A source needs after-imaging [doc]: a target restored and then run without it cannot take the
+   * source role, online (the agent refuses) or in a controlled transition.
+   */
+  @Test
+  void aTargetWithoutAfterImagingCannotBecomeTheSource() throws Exception {
+    source(PRI_ADDR, priPort);
+    seedTarget("seed");
+    ok(pri, "rfutil", "pdb", "-C", "aimage", "end");
+    serveTarget();
+    awaitStatus(pri, "pdb", "3049", "-detail");
+    SimHost.Result online = host.run(sec, "dsrutil", "sdb", "-C", "transition", "failover");
+    assertThat(online.exit()).as(online.text()).isEqualTo(1);
+    assertThat(online.text()).contains("After-imaging is not enabled on").contains("(10841)");
+    assertThat(feature(pri, "pdb")).isEqualTo("1 OpenEdge Replication Yes Target");
+    ok(sec, "proshut", "sdb", "-by");
+    ok(pri, "proshut", "pdb", "-by");
+    SimHost.Result controlled = host.run(pri, "dsrutil", "pdb", "-C", "transition");
+    assertThat(controlled.exit()).isEqualTo(1);
+    assertThat(controlled.text()).contains("(10841)");
+  }
+
   @Test
   void controlledTransitionSwapsShutDownDatabasesInTheDocumentedOrder() throws Exception {
     source(PRI_ADDR, priPort);
