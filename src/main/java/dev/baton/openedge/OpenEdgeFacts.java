@@ -50,7 +50,7 @@ final class OpenEdgeFacts extends OpenEdgeModule {
    * Release 12.8 ..."): before 12.2 a transition restarts the brokers and the target's startup
    * parameters must match its source's. Null when the file cannot be read.
    */
-  private static String release(ModuleContext ctx) throws Exception {
+  static String release(ModuleContext ctx) throws Exception {
     Object dlc = ctx.vars().get("openedge_dlc");
     if (dlc == null) {
       return null;

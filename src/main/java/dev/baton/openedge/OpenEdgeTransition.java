@@ -4,7 +4,9 @@ import dev.baton.modules.ArgSpec;
 import dev.baton.modules.ArgSpec.Type;
 import dev.baton.modules.ModuleContext;
 import dev.baton.modules.TaskResult;
+import dev.baton.ssh.ExecOptions;
 import dev.baton.ssh.Remote;
+import dev.baton.ssh.ShellQuote;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,6 +125,12 @@ final class OpenEdgeTransition extends OpenEdgeModule {
     if (ctx.checkMode()) {
       return new TaskResult.Changed("check mode: would run " + oe.line(db, "dsrutil", argv), data);
     }
+    long lgBefore = lgSize(ctx::exec, db);
+    long peerLgBefore =
+        args.string("peer_host") == null || args.string("peer_db") == null
+            ? 0
+            : lgSize(
+                ctx.remoteOf(args.string("peer_host"))::exec, DbPath.of(args.string("peer_db")));
     Utilities.Run r = oe.run(db, null, "dsrutil", argv);
     data.put("rc", r.rc());
     data.put("stdout", r.result().stdout());
@@ -145,11 +153,13 @@ final class OpenEdgeTransition extends OpenEdgeModule {
           data);
     }
     String peerNote = "";
+    FactsProbe peerProbe = null;
+    DbPath peerDb = null;
     if (args.string("peer_host") != null) {
       String peerHost = args.string("peer_host");
-      DbPath peerDb = DbPath.of(args.required("peer_db"));
+      peerDb = DbPath.of(args.required("peer_db"));
       Remote peer = ctx.remoteOf(peerHost);
-      FactsProbe peerProbe =
+      peerProbe =
           new FactsProbe(
               new Utilities(peer::exec, ctx.varsOf(peerHost)),
               new HostFiles(peer::exec, peerHost),
@@ -178,6 +188,43 @@ final class OpenEdgeTransition extends OpenEdgeModule {
       }
       peerNote = "; " + peerHost + ":" + peerDb + " is " + peerRole.argName();
     }
+    if (mode.equals("failover")) {
+      Restart how = Restart.of(ctx, db);
+      data.put("brokers_restart", how.offline() && how.restart());
+      if (how.offline() && how.restart()) {
+        // The brokers went down after the swap and come back in their new roles: wait for both,
+        // so the steps after this one find them served.
+        List<String> down = new java.util.ArrayList<>();
+        if (!awaitServed(ctx::exec, probe, db, lgBefore, deadline)) {
+          down.add(ctx.target() + ":" + db);
+        }
+        if (peerProbe != null
+            && !awaitServed(
+                ctx.remoteOf(args.string("peer_host"))::exec,
+                peerProbe,
+                peerDb,
+                peerLgBefore,
+                deadline)) {
+          down.add(args.string("peer_host") + ":" + peerDb);
+        }
+        if (!down.isEmpty()) {
+          return new TaskResult.Failed(
+              "the roles swapped, but "
+                  + String.join(" and ", down)
+                  + " did not come back within "
+                  + (long) wait
+                  + " s ("
+                  + how.why()
+                  + ": the brokers shut down and restart); start them with proserve",
+              data);
+        }
+        peerNote += "; the brokers restarted (" + how.why() + ")";
+      } else if (!how.restart()) {
+        peerNote +=
+            "; restart-after-transition=0: both databases shut down after the transition, start"
+                + " them before the writers move";
+      }
+    }
     return new TaskResult.Changed(
         mode
             + " transition: "
@@ -188,6 +235,77 @@ final class OpenEdgeTransition extends OpenEdgeModule {
             + now.argName()
             + peerNote,
         data);
+  }
+
+  /**
+   * How a failover ends for the brokers [doc: "DSRUTIL transition failover qualifier", "Automatic
+   * restart and online failover transition"]: offline (before 12.2, or online-transition=0) they
+   * shut down and, with restart-after-transition=1, start again; online they stay up, unless
+   * restart-after-transition=0, which shuts the databases down. Read from the source's properties
+   * and {@code $DLC/version}.
+   */
+  record Restart(boolean offline, boolean restart, String why) {
+    static Restart of(ModuleContext ctx, DbPath db) throws Exception {
+      String release = OpenEdgeFacts.release(ctx);
+      boolean old = release != null && before(release, 12, 2);
+      String file = db.file(".repl.properties");
+      ReplConfig c =
+          files(ctx).read(file).map(t -> ReplConfig.parse(ctx.target(), file, t)).orElse(null);
+      String online = c == null ? null : c.get("transition", "online-transition");
+      String restart = c == null ? null : c.get("transition", "restart-after-transition");
+      boolean offline = old || "0".equals(online == null ? null : online.strip());
+      String why =
+          old ? "OpenEdge " + release + " has no online transition" : "online-transition=0";
+      return new Restart(offline, restart != null && restart.strip().equals("1"), why);
+    }
+
+    private static boolean before(String release, int major, int minor) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)").matcher(release);
+      if (!m.find()) {
+        return false;
+      }
+      int a = Integer.parseInt(m.group(1));
+      int b = Integer.parseInt(m.group(2));
+      return a < major || (a == major && b < minor);
+    }
+  }
+
+  /** The size of the db's .lg now: a restart is a "(333)" session begin written after it. */
+  private static long lgSize(Utilities.Exec exec, DbPath db) throws Exception {
+    String out =
+        exec.exec(
+                "wc -c < " + ShellQuote.quote(db.file(".lg")) + " 2>/dev/null || echo 0",
+                ExecOptions.DEFAULT)
+            .stdout()
+            .strip();
+    try {
+      return Long.parseLong(out.isEmpty() ? "0" : out);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** Served again by a broker that began its session (333) after {@code lgOffset}. */
+  private static boolean awaitServed(
+      Utilities.Exec exec, FactsProbe probe, DbPath db, long lgOffset, long deadline)
+      throws Exception {
+    String began =
+        "tail -c +"
+            + (lgOffset + 1)
+            + " "
+            + ShellQuote.quote(db.file(".lg"))
+            + " 2>/dev/null | grep -c '(333)' || true";
+    while (true) {
+      String n = exec.exec(began, ExecOptions.DEFAULT).stdout().strip();
+      if (!n.isEmpty() && !n.equals("0") && probe.read(db, false).served()) {
+        return true;
+      }
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(500);
+    }
   }
 
   private static ReplicationRole awaitRole(

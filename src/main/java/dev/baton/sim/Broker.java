@@ -29,7 +29,12 @@ final class Broker {
   private final int port;
   private final Control control;
   private final ChangeLog log;
-  private final ServerSocket server;
+  private volatile ServerSocket server;
+
+  /** Set while the broker is down between the shutdown and restart of an offline transition. */
+  private final Object restartLock = new Object();
+
+  private boolean restarting;
   private final Object controlLock = new Object();
   private final Object quietLock = new Object();
 
@@ -124,6 +129,9 @@ final class Broker {
       try {
         s = server.accept();
       } catch (IOException e) {
+        if (awaitRestarted()) {
+          continue;
+        }
         break;
       }
       Thread t = new Thread(() -> handle(s), "client-" + s.getPort());
@@ -132,6 +140,118 @@ final class Broker {
     }
     stop();
     return 0;
+  }
+
+  /** After the socket closed: true once a transition's restart has opened a new one. */
+  private boolean awaitRestarted() {
+    synchronized (restartLock) {
+      while (restarting && !stopped.get()) {
+        try {
+          restartLock.wait(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return !stopped.get() && !server.isClosed();
+  }
+
+  /**
+   * What follows a role swap [doc: "DSRUTIL transition failover qualifier", "Automatic restart and
+   * online failover transition"]: with online transition (12.2 and later, online-transition=1) the
+   * broker stays up, unless restart-after-transition=0, which shuts the database down; before 12.2
+   * or with online-transition=0 the broker shuts down and, with restart-after-transition=1, starts
+   * again in its new role after a pause ({@code OESIM_TRANSITION_RESTART_SECONDS}, default 3
+   * [sim]); with 0 it stays down. Runs on its own thread: the swap's answer goes out first.
+   */
+  private void afterTransition(String side) {
+    boolean online;
+    boolean restart;
+    try {
+      ReplProperties p = ReplProperties.read(db);
+      online = p.onlineTransition(Release.current());
+      restart = p.restartAfterTransition();
+    } catch (ReplProperties.Invalid e) {
+      online = true;
+      restart = true;
+    }
+    if (online && restart) {
+      return;
+    }
+    boolean comeBack = !online && restart;
+    Thread t =
+        new Thread(
+            () -> {
+              if (!comeBack) {
+                DbLog.write(
+                    db,
+                    "BROKER",
+                    "Transition complete ("
+                        + side
+                        + "): restart-after-transition=0, the database shuts down.",
+                    334);
+                stop();
+                System.exit(0);
+              }
+              restartForTransition(side);
+            },
+            "transition-restart");
+    t.start();
+  }
+
+  private void restartForTransition(String side) {
+    synchronized (restartLock) {
+      restarting = true;
+    }
+    DbLog.write(
+        db,
+        "BROKER",
+        "Transition ("
+            + side
+            + ", brokers offline): shutting down to restart as "
+            + role.name().toLowerCase()
+            + ".",
+        334);
+    try {
+      server.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+    LockFile.remove(db);
+    long pause = 3;
+    try {
+      pause = Long.parseLong(System.getenv().getOrDefault("OESIM_TRANSITION_RESTART_SECONDS", "3"));
+    } catch (NumberFormatException e) {
+      // the default
+    }
+    try {
+      Thread.sleep(pause * 1000);
+      ServerSocket ss = new ServerSocket();
+      ss.setReuseAddress(true);
+      ss.bind(new InetSocketAddress(port), 64);
+      server = ss;
+      LockFile.rewrite(
+          db, LockFile.mine(LockFile.Mode.MULTI_USER, LockFile.State.RUNNING, port, service));
+      DbLog.write(db, "BROKER", "Multi-user session begin.", 333);
+      params.log(db);
+      DbLog.write(db, "BROKER", "Database connections have been enabled.", 10471);
+      if (role == Control.Role.SOURCE && !(replication instanceof ReplServer)) {
+        replication = new ReplServer(host).start();
+      }
+    } catch (IOException | InterruptedException e) {
+      DbLog.write(db, "BROKER", "Restart after the transition failed: " + e.getMessage(), 1432);
+      synchronized (restartLock) {
+        restarting = false;
+        restartLock.notifyAll();
+      }
+      stop();
+      System.exit(1);
+    }
+    synchronized (restartLock) {
+      restarting = false;
+      restartLock.notifyAll();
+    }
   }
 
   private void handle(Socket s) {
@@ -582,6 +702,7 @@ final class Broker {
     }
     ReplWire.log(
         db, "server", "Transition failover complete: this database is now a target.", 10858);
+    afterTransition("the old source");
     return "Transition failover of "
         + db.display()
         + " is complete: it is now an OpenEdge Replication target; its agent took over as the source.";
@@ -687,23 +808,26 @@ final class Broker {
       persist("replication", "source");
       persist("replInSync", "true");
       replication.close();
-      boolean restart = true;
+      boolean startNow = true;
       try {
-        restart = ReplProperties.read(db).restartAfterTransition();
+        ReplProperties p = ReplProperties.read(db);
+        // Online with restart: the server starts at once; offline it starts after the restart.
+        startNow = p.onlineTransition(Release.current()) && p.restartAfterTransition();
       } catch (ReplProperties.Invalid e) {
         // checked by the agent before it accepted; start nothing it cannot configure
-        restart = false;
+        startNow = false;
       }
       service = "replserv";
       rewriteLock();
-      replication = restart ? new ReplServer(host).start() : ReplicationService.Idle.of(role);
+      replication = startNow ? new ReplServer(host).start() : ReplicationService.Idle.of(role);
       DbLog.write(
           db,
           "BROKER",
           "Transition failover: database is now an OpenEdge Replication source"
-              + (restart ? "; replication server started." : "; restart-after-transition=0."),
+              + (startNow ? "; replication server started." : "."),
           10858);
     }
+    afterTransition("the old target");
   }
 
   static String targetReadOnly(DbPath db) {

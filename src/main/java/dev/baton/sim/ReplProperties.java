@@ -118,8 +118,14 @@ record ReplProperties(Path file, Map<String, Map<String, String>> sections) {
     return flag(section("transition").getOrDefault("restart-after-transition", "0"));
   }
 
-  boolean onlineTransition() {
-    return flag(section("transition").getOrDefault("online-transition", "0"));
+  /**
+   * Whether the brokers stay online through a failover transition: {@code online-transition}
+   * defaults to 1 from 12.2; before 12.2 it is not available and the brokers shut down and restart
+   * [doc: "DSRUTIL transition failover qualifier"].
+   */
+  boolean onlineTransition(Release release) {
+    return !release.before(12, 2)
+        && flag(section("transition").getOrDefault("online-transition", "1"));
   }
 
   private static boolean flag(String v) {

@@ -643,6 +643,64 @@ class SimReplicationTest {
     assertThat(controlled.text()).contains("(10841)");
   }
 
+  /**
+   * Before 12.2 there is no online transition: the failover shuts both brokers down and, with
+   * restart-after-transition=1, starts them again in their new roles [doc: "DSRUTIL transition
+   * failover qualifier"]. In between, both databases are not served.
+   */
+  @Test
+  void beforeTwelveTwoAFailoverRestartsBothBrokers() throws Exception {
+    Files.writeString(
+        host.dlc.resolve("version"),
+        "OpenEdge Release 12.1 (baton OpenEdge simulator, not Progress OpenEdge)\n");
+    source(PRI_ADDR, priPort);
+    seedTarget("seed");
+    serveTarget();
+    awaitStatus(pri, "pdb", "3049", "-detail");
+    ok(sec, "oesim", "write", "sdb", "before", "the transition");
+    SimHost.Result t = host.run(sec, "dsrutil", "sdb", "-C", "transition", "failover");
+    assertThat(t.exit()).as(t.text()).isZero();
+    assertThat(feature(sec, "sdb")).isEqualTo("1 OpenEdge Replication Yes Target");
+    assertThat(feature(pri, "pdb")).isEqualTo("1 OpenEdge Replication Yes Source");
+    awaitStatus(pri, "pdb", "6021", "-detail");
+    awaitStatus(sec, "sdb", "3049", "-detail");
+    // Each broker went down and came back: session end, then a new session begin.
+    assertThat(Files.readString(pri.resolve("pdb.lg")))
+        .containsPattern(
+            "(?s)\\(334\\)[^\\n]*shutting down to restart as source.*\\(333\\).*\\(10471\\)");
+    assertThat(Files.readString(sec.resolve("sdb.lg")))
+        .containsPattern(
+            "(?s)\\(334\\)[^\\n]*shutting down to restart as target.*\\(333\\).*\\(10471\\)");
+    ok(pri, "oesim", "write", "pdb", "after", "the transition");
+    assertSameContent(pri, "pdb", sec, "sdb");
+  }
+
+  /**
+   * Online failover with restart-after-transition=0: both databases shut down once the transition
+   * is complete [doc: "Automatic restart and online failover transition"].
+   */
+  @Test
+  void anOnlineFailoverWithoutRestartShutsBothDatabasesDown() throws Exception {
+    source(PRI_ADDR, priPort);
+    seedTarget("seed");
+    for (Path d : new Path[] {sec, pri}) {
+      String db = d == sec ? "sdb" : "pdb";
+      Path f = d.resolve(db + ".repl.properties");
+      Files.writeString(
+          f,
+          Files.readString(f).replace("restart-after-transition=1", "restart-after-transition=0"));
+    }
+    serveTarget();
+    awaitStatus(pri, "pdb", "3049", "-detail");
+    SimHost.Result t = host.run(sec, "dsrutil", "sdb", "-C", "transition", "failover");
+    assertThat(t.exit()).as(t.text()).isZero();
+    await(
+        "both brokers gone",
+        () -> !Files.exists(sec.resolve("sdb.lk")) && !Files.exists(pri.resolve("pdb.lk")));
+    assertThat(feature(sec, "sdb")).isEqualTo("1 OpenEdge Replication Yes Target");
+    assertThat(feature(pri, "pdb")).isEqualTo("1 OpenEdge Replication Yes Source");
+  }
+
   @Test
   void controlledTransitionSwapsShutDownDatabasesInTheDocumentedOrder() throws Exception {
     source(PRI_ADDR, priPort);
