@@ -87,7 +87,7 @@ final class LabCommand implements Runnable {
         paramLabel = "MISTAKE",
         description =
             "Build a real site's mistake into every pair, to rehearse the pre-flight's refusal:"
-                + " agent-name, port, no-defer, startup-params (default: none).")
+                + " agent-name, port, no-defer, startup-params, ai-extents (default: none).")
     String broken = "none";
 
     Path state() {
