@@ -112,6 +112,12 @@ final class OpenEdgeRestore extends OpenEdgeModule {
         && facts.role().orElse(null) == ReplicationRole.TARGET) {
       Optional<String> m = readText(ctx, marker);
       if (m.isPresent() && backupSha.equals(keyValues(m.get()).get("sha256"))) {
+        // A resume after the restore finished: say again where the old db went (the operator's
+        // pointer to it must not depend on which run printed it first).
+        String kept = keyValues(m.get()).getOrDefault("preserved_to", "");
+        if (!kept.isEmpty()) {
+          data.put("preserved_to", kept);
+        }
         return new TaskResult.Ok(
             "already a target restored from " + backup + " (sha256 " + backupSha + ")", data);
       }
@@ -220,7 +226,15 @@ final class OpenEdgeRestore extends OpenEdgeModule {
     writeText(
         ctx,
         marker,
-        "backup=" + backup + "\nsha256=" + backupSha + "\nrestored=" + Instant.now() + "\n");
+        "backup="
+            + backup
+            + "\nsha256="
+            + backupSha
+            + "\nrestored="
+            + Instant.now()
+            + "\npreserved_to="
+            + data.getOrDefault("preserved_to", "")
+            + "\n");
     EarlierRestore.delete(ctx, db);
     data.put("duration", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
     return new TaskResult.Changed(
@@ -300,7 +314,15 @@ final class OpenEdgeRestore extends OpenEdgeModule {
     writeText(
         ctx,
         marker,
-        "backup=" + backup + "\nsha256=" + intent.sha256() + "\nrestored=" + Instant.now() + "\n");
+        "backup="
+            + backup
+            + "\nsha256="
+            + intent.sha256()
+            + "\nrestored="
+            + Instant.now()
+            + "\npreserved_to="
+            + intent.preservedTo()
+            + "\n");
     EarlierRestore.delete(ctx, db);
     return new TaskResult.Changed(
         "the prorest of an earlier run finished on its own (1369 in "

@@ -266,6 +266,8 @@ class OpenEdgeModulesSimTest {
     TaskResult again = run("openedge_restore", onPri, args);
     assertThat(again).isInstanceOf(TaskResult.Ok.class);
     assertThat(again.msg()).startsWith("already a target restored from " + backup);
+    // Asked again (a resume whose first run lost the result), it still names where the old db is.
+    assertThat(again.data()).containsEntry("preserved_to", preserved.toString());
   }
 
   @Test
