@@ -5,6 +5,7 @@ import dev.baton.modules.ArgSpec.Type;
 import dev.baton.modules.ModuleContext;
 import dev.baton.modules.TaskResult;
 import dev.baton.ssh.RemoteException;
+import dev.baton.ssh.ShellQuote;
 import dev.baton.transfer.VerifiedCopy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -191,6 +192,11 @@ final class OpenEdgeRestore extends OpenEdgeModule {
             ctx.host() + ": " + db + ".db is still there after preserving; not restoring", data);
       }
     }
+    if (!facts.exists() && intent.isEmpty() && preserveRoot != null) {
+      // Nothing to preserve now, but an earlier attempt of this run may have moved the old db
+      // aside and lost its connection before recording it: name that directory, not "none".
+      earlierPreserve(ctx, db, preserveRoot).ifPresent(d -> data.put("preserved_to", d));
+    }
     if (intent.isPresent() && !intent.get().preservedTo().isEmpty()) {
       // An earlier run moved the real old primary aside and its PROREST did not finish: what was
       // just moved is that PROREST's leftovers. The old primary is where the earlier run put it.
@@ -248,6 +254,19 @@ final class OpenEdgeRestore extends OpenEdgeModule {
                 : "")
             + (staleLock ? "; removed the " + data.get("stale_lock") : ""),
         data);
+  }
+
+  /** The newest directory under {@code preserveRoot} whose MANIFEST lists this db's moves. */
+  private static Optional<String> earlierPreserve(ModuleContext ctx, DbPath db, String root)
+      throws Exception {
+    String line =
+        "for d in "
+            + ShellQuote.quote(root.replaceAll("/+$", "") + "/" + db.name() + "-")
+            + "*/; do grep -qF -- "
+            + ShellQuote.quote(db.file(".db") + " -> ")
+            + " \"$d/MANIFEST\" 2>/dev/null && printf '%s\\n' \"${d%/}\"; done | sort | tail -n 1";
+    String d = ctx.exec(line).stdout().strip();
+    return d.isEmpty() ? Optional.empty() : Optional.of(d);
   }
 
   /** Enables the restored db as a target when asked; then checks it is one. */

@@ -251,7 +251,7 @@ class ChaosE2eTest {
     // (new at every restore) tells which copy of the database it is.
     if (!oldPrimary.isEmpty()) {
       if (preserved == null || preserved.startsWith("(")) {
-        p.add("no preserved database named");
+        p.add("no preserved database named in: " + tail(o.output));
       } else {
         String kept = instance(lab, primary, preserved + primary.db());
         if (!kept.equals(oldPrimary)) {
@@ -298,8 +298,8 @@ class ChaosE2eTest {
   }
 
   private static String tail(String out) {
-    List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
-    return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    List<String> lines = out.lines().filter(l -> !l.isBlank() && !l.contains(" ---")).toList();
+    return String.join(" | ", lines.subList(Math.max(0, lines.size() - 6), lines.size()));
   }
 
   private static void mount(SiteLab lab, SiteLab.Site s, String dir, String size) {

@@ -270,6 +270,36 @@ class OpenEdgeModulesSimTest {
     assertThat(again.data()).containsEntry("preserved_to", preserved.toString());
   }
 
+  /**
+   * An earlier attempt of the run moved the old db aside and lost its connection before it could
+   * say so (a chaos run's link cut): the retry finds nothing to preserve and must still name the
+   * directory that holds the old primary.
+   */
+  @Test
+  void aRetryAfterTheOldDbWasMovedAsideNamesWhereItWent() throws Exception {
+    String backup = backupOfSource();
+    lab.ok(pri, "prodb", "pdb");
+    lab.ok(pri, "oesim", "write", "pdb", "old", "data");
+    Path keep = lab.dir("preserved-retry");
+    Map<String, Object> args =
+        Map.of("db", pri + "/pdb", "backup", backup, "preserve_dir", keep.toString());
+    TaskResult r = run("openedge_restore", onPri, args);
+    assertThat(r).as(r.msg()).isInstanceOf(TaskResult.Changed.class);
+    String preserved = (String) r.data().get("preserved_to");
+    // As if the restore had never run after the preserve: no database in its place, no record.
+    try (var files = Files.list(pri)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("pdb")).toList()) {
+        if (!f.getFileName().toString().endsWith(".st")
+            && !f.getFileName().toString().endsWith(".repl.properties")) {
+          Files.delete(f);
+        }
+      }
+    }
+    TaskResult again = run("openedge_restore", onPri, args);
+    assertThat(again).as(again.msg()).isInstanceOf(TaskResult.Changed.class);
+    assertThat(again.data()).containsEntry("preserved_to", preserved);
+  }
+
   @Test
   void restoreIntoEmptyPlaceNeedsNoPreserveDir() throws Exception {
     String backup = backupOfSource();
