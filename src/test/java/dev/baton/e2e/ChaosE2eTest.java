@@ -92,6 +92,12 @@ class ChaosE2eTest {
           System.out.println(line + ": survived (" + o.resumes + " resume(s))");
         } else {
           broken.add(line + ": " + String.join("; ", problems) + "; missing keys " + missing);
+          // Kept for the post-mortem: the lab (and its runs directory) goes when the test ends.
+          if (o.journal() != null && Files.exists(o.journal())) {
+            Path kept = Path.of("target", "chaos-" + seed + "-" + i + ".jsonl");
+            Files.copy(o.journal(), kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            broken.set(broken.size() - 1, broken.get(broken.size() - 1) + "; journal " + kept);
+          }
           System.out.println(broken.get(broken.size() - 1));
         }
       }
@@ -241,8 +247,10 @@ class ChaosE2eTest {
       p.add("digests differ: source " + src + ", target " + tgt);
     }
     // What was preserved is the real old primary (the run's last line names it).
-    Matcher m =
-        Pattern.compile("old primary database preserved in ([^\\s\"'}]+)").matcher(o.output);
+    // In the output, or (a resume does not print again what an earlier attempt printed) in the
+    // journal, where the resumed "Roles" result keeps its message.
+    String said = o.output + (o.journal != null ? Files.readString(o.journal) : "");
+    Matcher m = Pattern.compile("old primary database preserved in ([^\\s\"'}]+)").matcher(said);
     String preserved = null;
     while (m.find()) {
       preserved = m.group(1).replaceAll("[;,]$", "");

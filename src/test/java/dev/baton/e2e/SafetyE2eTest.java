@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * Issue #17's defects on real OpenSSH machines (the others are in {@link FaultsE2eTest}): the lock
  * belongs to the database whatever the inventory calls the hosts (1), a runner killed during
  * PROREST leaves it running and the resume preserves the real old primary (2), invalid inventory
- * values and a missing backup_dir are refused before the first change (3, 6).
+ * values, a missing backup_dir and a database filesystem without room for the restore are refused
+ * before the first change (3, 5, 6).
  */
 class SafetyE2eTest {
   static final Path SEED = SeedE2eTest.SEED;
@@ -104,6 +105,54 @@ class SafetyE2eTest {
         .contains("/nonexistent/backups does not exist")
         .doesNotContain("Exception")
         .doesNotContain("statvfs");
+  }
+
+  /**
+   * Defect 5: the primary's database filesystem cannot hold the restored database. Refused by the
+   * pre-flight before anything moves; the old database stays in its place. The directory is a 1 MiB
+   * tmpfs holding a copy of the old database for the test.
+   */
+  @Test
+  void noRoomForTheRestoredDatabaseIsRefusedBeforeTheOldOneMoves() throws IOException {
+    String dir = primary.dbDir();
+    String aside = primary.host().dataPath() + "/db-aside";
+    Baton.Result r;
+    try {
+      // Room for the old database and 256 KiB more: less than the restored one needs.
+      var setUp =
+          lab.hosts()
+              .runOn(
+                  primary.host(),
+                  "rm -rf '"
+                      + aside
+                      + "' && cp -a '"
+                      + dir
+                      + "' '"
+                      + aside
+                      + "' && kb=$(( $(du -sk '"
+                      + aside
+                      + "' | cut -f1) + 256 )) && mount -t tmpfs -o size=${kb}k baton-e2e-dbfs '"
+                      + dir
+                      + "' && cp -a '"
+                      + aside
+                      + "'/. '"
+                      + dir
+                      + "'/");
+      assertThat(setUp.exitCode()).as(setUp.toString()).isZero();
+      String old = instance(primary.db());
+      List<String> files = lab.files(primary, dir);
+      r = seed(lab.inventory());
+      assertThat(lab.files(primary, dir)).isEqualTo(files);
+      assertThat(instance(primary.db())).isEqualTo(old);
+    } finally {
+      lab.hosts()
+          .runOn(
+              primary.host(),
+              "mountpoint -q '" + dir + "' && umount '" + dir + "'; rm -rf '" + aside + "'");
+    }
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+    assertThat(r.stdout())
+        .contains("not enough free space in " + dir + " for the database restored from");
   }
 
   /**
