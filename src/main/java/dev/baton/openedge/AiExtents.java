@@ -51,13 +51,6 @@ final class AiExtents {
     }
   }
 
-  /** A rule's verdict, as {@link ReplRules.Check}. */
-  record Check(String rule, String problem) {
-    boolean ok() {
-      return problem == null;
-    }
-  }
-
   /** The blocks of {@code extent list}, "Key: value" lines separated by blank lines. */
   static List<Extent> parse(String text) {
     List<Extent> out = new ArrayList<>();
@@ -133,21 +126,21 @@ final class AiExtents {
    * anything [sim: its file system is the real limit, not judged here]. With {@code seedTaken} the
    * switch is behind (a resumed run): the BUSY extent's room counts and no switch is needed.
    */
-  static List<Check> judge(
+  static List<ReplRules.Check> judge(
       String where,
       List<Extent> extents,
       Double rateKbPerSecond,
       String rateSource,
       long windowSeconds,
       boolean seedTaken) {
-    List<Check> out = new ArrayList<>();
+    List<ReplRules.Check> out = new ArrayList<>();
     String switchRule = "the seed's online backup can switch after-image extents";
     String spaceRule = "the source's after-image extents outlast the seed";
     if (extents.isEmpty()) {
       String p =
           where
               + ": after-imaging is not enabled (rfutil aimage extent list is empty); a source needs it";
-      out.add(new Check(switchRule, p));
+      out.add(new ReplRules.Check(switchRule, p));
       return out;
     }
     int busy = -1;
@@ -157,7 +150,7 @@ final class AiExtents {
       }
     }
     if (busy >= 0 && seedTaken) {
-      out.add(new Check(switchRule, null));
+      out.add(new ReplRules.Check(switchRule, null));
       List<Extent> room = new ArrayList<>(List.of(extents.get(busy)));
       room.addAll(emptyAfter(extents, busy));
       out.add(space(where, room, true, rateKbPerSecond, rateSource, windowSeconds, spaceRule));
@@ -165,7 +158,7 @@ final class AiExtents {
     }
     if (busy < 0 || extents.size() < 2) {
       out.add(
-          new Check(
+          new ReplRules.Check(
               switchRule,
               where
                   + ": "
@@ -177,7 +170,7 @@ final class AiExtents {
     if (run.isEmpty()) {
       Extent next = extents.get((busy + 1) % extents.size());
       out.add(
-          new Check(
+          new ReplRules.Check(
               switchRule,
               where
                   + ": after-image extent "
@@ -191,7 +184,7 @@ final class AiExtents {
                   + "); LOCKED extents empty once a target has applied them"));
       return out;
     }
-    out.add(new Check(switchRule, null));
+    out.add(new ReplRules.Check(switchRule, null));
     out.add(space(where, run, false, rateKbPerSecond, rateSource, windowSeconds, spaceRule));
     return out;
   }
@@ -212,7 +205,7 @@ final class AiExtents {
   /**
    * Whether {@code run} (the first one BUSY when {@code withBusy}) holds the seed window's notes.
    */
-  private static Check space(
+  private static ReplRules.Check space(
       String where,
       List<Extent> run,
       boolean withBusy,
@@ -221,7 +214,7 @@ final class AiExtents {
       long windowSeconds,
       String rule) {
     if (run.stream().anyMatch(e -> !e.fixed())) {
-      return new Check(rule, null);
+      return new ReplRules.Check(rule, null);
     }
     long capacity = 0;
     for (Extent e : run) {
@@ -232,7 +225,7 @@ final class AiExtents {
             + (withBusy ? run.size() - 1 : run.size())
             + " EMPTY fixed extent(s)";
     if (rateKbPerSecond == null) {
-      return new Check(
+      return new ReplRules.Check(
           rule,
           where
               + ": "
@@ -242,7 +235,7 @@ final class AiExtents {
               + " KB, and the source's write rate is unknown; set openedge_ai_rate (KB/s)");
     }
     long need = (long) Math.ceil(rateKbPerSecond * windowSeconds);
-    return new Check(
+    return new ReplRules.Check(
         rule,
         need <= capacity
             ? null

@@ -97,11 +97,11 @@ final class OpenEdgeAiCheck extends OpenEdgeModule {
               .map(t -> args.string("seed_dest").equals(keyValues(t).get("dest")))
               .orElse(false);
     }
-    List<AiExtents.Check> checks =
+    List<ReplRules.Check> checks =
         AiExtents.judge(where, extents, rate, rateSource, window, seedTaken);
     List<String> table = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    for (AiExtents.Check c : checks) {
+    for (ReplRules.Check c : checks) {
       table.add((c.ok() ? "ok   " : "FAIL ") + c.rule() + (c.ok() ? "" : ": " + c.problem()));
       if (!c.ok()) {
         problems.add(c.problem());

@@ -137,6 +137,11 @@ final class AfterImage {
     return extents.get((b + 1) % extents.size());
   }
 
+  /** The 3775 wording for the extent a switch would need [seen: KB P124750]. */
+  String cannotSwitch() {
+    return "Can't switch to after-image extent " + next().extent().path() + " it is full.";
+  }
+
   /** Whether the BUSY extent must switch before {@code bytes} more notes are written. */
   boolean mustSwitch(long logOffset, long bytes) {
     int b = busyIndex();

@@ -108,9 +108,7 @@ final class Broker {
       stop();
       return 1;
     }
-    DbLog.write(db, "BROKER", "Multi-user session begin.", 333);
-    params.log(db);
-    DbLog.write(db, "BROKER", "Database connections have been enabled.", 10471);
+    logSessionBegin();
     DbLog.write(
         db,
         "BROKER",
@@ -140,6 +138,13 @@ final class Broker {
     }
     stop();
     return 0;
+  }
+
+  /** What a broker logs as it opens the database: 333, its startup parameters, 10471. */
+  private void logSessionBegin() {
+    DbLog.write(db, "BROKER", "Multi-user session begin.", 333);
+    params.log(db);
+    DbLog.write(db, "BROKER", "Database connections have been enabled.", 10471);
   }
 
   /** After the socket closed: true once a transition's restart has opened a new one. */
@@ -233,9 +238,7 @@ final class Broker {
       server = ss;
       LockFile.rewrite(
           db, LockFile.mine(LockFile.Mode.MULTI_USER, LockFile.State.RUNNING, port, service));
-      DbLog.write(db, "BROKER", "Multi-user session begin.", 333);
-      params.log(db);
-      DbLog.write(db, "BROKER", "Database connections have been enabled.", 10471);
+      logSessionBegin();
       if (role == Control.Role.SOURCE && !(replication instanceof ReplServer)) {
         replication = new ReplServer(host).start();
       }
@@ -414,8 +417,7 @@ final class Broker {
         logSwitch();
         break;
       }
-      String full =
-          "Can't switch to after-image extent " + ai.next().extent().path() + " it is full.";
+      String full = ai.cannotSwitch();
       if (!params.aiStall()) {
         DbLog.write(db, "AIMGT", full, AfterImage.MSG_CANNOT_SWITCH);
         DbLog.write(
@@ -465,8 +467,7 @@ final class Broker {
       java.util.Map<String, String> keys =
           ai.switchAt(cp.offset(), cp.position(), role == Control.Role.SOURCE);
       if (keys == null) {
-        String full =
-            "Can't switch to after-image extent " + ai.next().extent().path() + " it is full.";
+        String full = ai.cannotSwitch();
         DbLog.write(db, "BACKUP", full, AfterImage.MSG_CANNOT_SWITCH);
         return "** " + full + " The online backup needs an EMPTY after-image extent.";
       }

@@ -30,7 +30,7 @@ class AiExtentsTest {
         + "\n\n";
   }
 
-  private static List<AiExtents.Check> judge(String list, Double rate, boolean seedTaken) {
+  private static List<ReplRules.Check> judge(String list, Double rate, boolean seedTaken) {
     return AiExtents.judge(WHERE, AiExtents.parse(list), rate, "openedge_ai_rate", 3600, seedTaken);
   }
 
@@ -40,8 +40,8 @@ class AiExtentsTest {
         block(1, "Busy", true, 1024, 10)
             + block(2, "Empty", true, 1024, 0)
             + block(3, "Empty", true, 1024, 0);
-    List<AiExtents.Check> c = judge(list, 1.0, false);
-    assertThat(c).extracting(AiExtents.Check::ok).containsExactly(true, false);
+    List<ReplRules.Check> c = judge(list, 1.0, false);
+    assertThat(c).extracting(ReplRules.Check::ok).containsExactly(true, false);
     assertThat(c.get(1).problem())
         .isEqualTo(
             WHERE
@@ -49,7 +49,7 @@ class AiExtentsTest {
                 + " seed window of 3600 s (seed_window) writes 3600 KB: the source would stall"
                 + " (3054) before the target catches up; add after-image extents or shorten the"
                 + " window");
-    assertThat(judge(list, 0.5, false)).allMatch(AiExtents.Check::ok);
+    assertThat(judge(list, 0.5, false)).allMatch(ReplRules.Check::ok);
   }
 
   @Test
@@ -58,7 +58,7 @@ class AiExtentsTest {
         block(1, "Busy", false, 0, 10)
             + block(2, "Empty", true, 64, 0)
             + block(3, "Empty", false, 0, 0);
-    assertThat(judge(variable, null, false)).allMatch(AiExtents.Check::ok);
+    assertThat(judge(variable, null, false)).allMatch(ReplRules.Check::ok);
     String fixed = block(1, "Busy", true, 64, 10) + block(2, "Empty", true, 64, 0);
     assertThat(judge(fixed, null, false).get(1).problem())
         .endsWith("the source's write rate is unknown; set openedge_ai_rate (KB/s)");
@@ -78,7 +78,7 @@ class AiExtentsTest {
                     .startsWith(WHERE + ": after-image extent 3 (/db/sports.a3) is LOCKED")
                     .contains("(1 LOCKED, 2 BUSY, 3 LOCKED)"));
     // Resumed after its own seed backup: the BUSY extent's 924 KB of room is what is left.
-    assertThat(judge(list, 0.2, true)).allMatch(AiExtents.Check::ok);
+    assertThat(judge(list, 0.2, true)).allMatch(ReplRules.Check::ok);
     assertThat(judge(list, 0.3, true).get(1).problem()).contains("hold 924 KB, but 0.3 KB/s");
   }
 
