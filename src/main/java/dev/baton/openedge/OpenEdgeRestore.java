@@ -82,6 +82,7 @@ final class OpenEdgeRestore extends OpenEdgeModule {
     if (left.pidFile() && !left.alive() && !ctx.checkMode()) {
       interrupted.clear(staleLock);
     }
+    Optional<String> halfMoved = finishInterruptedPreserve(ctx, db, preserveRoot, data);
     FactsProbe probe = probe(ctx);
     DbFacts facts = probe.read(db, false);
     data.put("before", facts.summary());
@@ -151,6 +152,21 @@ final class OpenEdgeRestore extends OpenEdgeModule {
               + "; remove the .lk once nothing runs against it; nothing changed",
           data);
     }
+    Utilities oe = utilities(ctx);
+    List<String> argv = new ArrayList<>(List.of(db.name(), backup));
+    if (transition.equals("repl")) {
+      argv.add("-REPLTransition");
+    }
+    if (halfMoved.isPresent() && ctx.checkMode()) {
+      return new TaskResult.Changed(
+          "check mode: would finish moving "
+              + db
+              + " aside into "
+              + halfMoved.get()
+              + " (an earlier run was interrupted half way), then run "
+              + oe.line(db, "prorest", argv),
+          data);
+    }
     if (facts.exists()) {
       // In check mode the stale lock is still there (only a real run removes it).
       boolean lockSeen = ctx.checkMode() && staleLock;
@@ -158,11 +174,6 @@ final class OpenEdgeRestore extends OpenEdgeModule {
       if (refusal.isPresent()) {
         return new TaskResult.Failed(refusal.get() + "; nothing changed", data);
       }
-    }
-    Utilities oe = utilities(ctx);
-    List<String> argv = new ArrayList<>(List.of(db.name(), backup));
-    if (transition.equals("repl")) {
-      argv.add("-REPLTransition");
     }
     if (ctx.checkMode()) {
       return new TaskResult.Changed(
@@ -254,6 +265,29 @@ final class OpenEdgeRestore extends OpenEdgeModule {
                 : "")
             + (staleLock ? "; removed the " + data.get("stale_lock") : ""),
         data);
+  }
+
+  /**
+   * An earlier run killed while it moved the old db aside leaves part of it in place, which no
+   * utility can open: its planned moves are finished before the db is read, so the resume sees what
+   * the earlier run meant to leave (no db here, the old one whole in the preserve directory). In
+   * check mode only the directory is named.
+   */
+  private static Optional<String> finishInterruptedPreserve(
+      ModuleContext ctx, DbPath db, String preserveRoot, Map<String, Object> data)
+      throws Exception {
+    if (preserveRoot == null || !preserveRoot.startsWith("/")) {
+      return Optional.empty();
+    }
+    PreserveDatabase preserve = new PreserveDatabase(ctx, utilities(ctx));
+    Optional<String> dir = preserve.unfinished(db, preserveRoot);
+    if (dir.isPresent() && !ctx.checkMode()) {
+      PreserveDatabase.Preserved p = preserve.finish(db, dir.get());
+      data.put("preserved_to", p.dir());
+      data.put("preserved_manifest", p.manifest());
+      data.put("preserve_finished", p.moved());
+    }
+    return dir;
   }
 
   /** The newest directory under {@code preserveRoot} whose MANIFEST lists this db's moves. */

@@ -19,9 +19,13 @@ import java.util.regex.Pattern;
  * lock-free leftovers). The {@code .st} (PROREST needs it) and {@code .repl.properties} (the
  * restored target needs it) stay in place and are copied. Files keep their absolute path under the
  * preserve directory, and a MANIFEST lists each move, so the old db can be put back by hand. A
- * failed move puts back what was already moved.
+ * failed move puts back what was already moved. The moves are planned on the host before the first
+ * one ({@link #PLAN}), so a run killed half way is finished by the next ({@link #finish}).
  */
 final class PreserveDatabase {
+  /** Written before the first move, removed after the MANIFEST: its presence means unfinished. */
+  static final String PLAN = "PLAN";
+
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
@@ -68,6 +72,58 @@ final class PreserveDatabase {
     List<String> config = List.of(db.file(".st"), db.file(".repl.properties"));
     files.removeAll(config);
 
+    StringBuilder plan = new StringBuilder();
+    plan.append("# ").append(db).append(" preserved on ").append(ctx.host());
+    plan.append(" at ").append(ZonedDateTime.now(ZoneOffset.UTC)).append('\n');
+    notes.forEach(n -> plan.append("# ").append(n).append('\n'));
+    for (String st : config) {
+      if (hf.exists(st)) {
+        plan.append("copy ").append(st).append('\n');
+      }
+    }
+    for (String f : files) {
+      Optional<Long> s = hf.size(f);
+      if (s.isPresent()) {
+        plan.append("move ").append(s.get()).append(' ').append(f).append('\n');
+      }
+    }
+    // The plan is on the host before the first file moves: a run killed half way (runner, link
+    // or sshd gone) leaves a db no utility can open, and the next run finishes these moves
+    // instead of refusing a database it cannot read.
+    writeAtomically(dir + "/" + PLAN, plan.toString());
+    return carryOut(db, dir, plan.toString(), false);
+  }
+
+  /**
+   * The preserve directory of this db under {@code preserveRoot} whose moves an earlier run planned
+   * and did not finish, if any.
+   */
+  Optional<String> unfinished(DbPath db, String preserveRoot) throws Exception {
+    String line =
+        "for d in "
+            + q(preserveRoot.replaceAll("/+$", "") + "/" + db.name() + "-")
+            + "*/; do test -f \"$d\""
+            + q(PLAN)
+            + " && printf '%s\\n' \"${d%/}\"; done | sort | tail -n 1";
+    String d = ctx.exec(line).stdout().strip();
+    return d.isEmpty() ? Optional.empty() : Optional.of(d);
+  }
+
+  /** Finishes the moves an interrupted run planned in {@code dir}. */
+  Preserved finish(DbPath db, String dir) throws Exception {
+    Optional<String> plan = OpenEdgeModule.readText(ctx, dir + "/" + PLAN);
+    if (plan.isEmpty()) {
+      throw new IllegalArgumentException(ctx.host() + ": " + dir + "/" + PLAN + " is gone");
+    }
+    return carryOut(db, dir, plan.get(), true);
+  }
+
+  /**
+   * Copies and moves what {@code plan} lists. A file already at its preserved path and gone from
+   * its own was moved by the interrupted run; a file still at its own path is moved again (an
+   * {@code mv} across filesystems that was cut copies again from the intact original).
+   */
+  private Preserved carryOut(DbPath db, String dir, String plan, boolean resumed) throws Exception {
     List<String> moved = new ArrayList<>();
     StringBuilder manifest = new StringBuilder();
     manifest.append("# baton openedge_restore: ").append(db).append(" preserved on ");
@@ -75,40 +131,65 @@ final class PreserveDatabase {
     manifest.append("\n# To bring the old db back, move each file back to its original path: the");
     manifest.append(
         "\n# control area (.db) records absolute extent paths.\n# original -> preserved\n");
-    notes.forEach(n -> manifest.append("# ").append(n).append('\n'));
-    for (String st : config) {
-      if (hf.exists(st)) {
-        String copy = dir + st;
-        mustRun("mkdir -p -- " + q(parent(copy)) + " && cp -p -- " + q(st) + " " + q(copy));
-        manifest.append(st).append(" -> ").append(copy).append(" (copied; still in place)\n");
-      }
+    if (resumed) {
+      manifest.append("# an earlier run planned these moves and was interrupted; this run ");
+      manifest.append("finished them\n");
     }
-    for (String f : files) {
-      Optional<Long> s = hf.size(f);
-      if (s.isEmpty()) {
-        continue;
+    for (String line : plan.split("\n")) {
+      if (line.startsWith("# ")) {
+        if (!line.contains(" preserved on ")) {
+          manifest.append(line).append('\n');
+        }
+      } else if (line.startsWith("copy ")) {
+        String st = line.substring(5);
+        String copy = dir + st;
+        if (!resumed || !OpenEdgeModule.files(ctx).exists(copy)) {
+          mustRun("mkdir -p -- " + q(parent(copy)) + " && cp -p -- " + q(st) + " " + q(copy));
+        }
+        manifest.append(st).append(" -> ").append(copy).append(" (copied; still in place)\n");
+      } else if (line.startsWith("move ")) {
+        String[] sizeAndPath = line.substring(5).split(" ", 2);
+        String f = sizeAndPath[1];
+        String to = dir + f;
+        ExecResult r =
+            ctx.exec(
+                (resumed ? "test ! -e " + q(f) + " && test -e " + q(to) + " || { " : "{ ")
+                    + "mkdir -p -- "
+                    + q(parent(to))
+                    + " && mv -f -- "
+                    + q(f)
+                    + " "
+                    + q(to)
+                    + "; }");
+        if (!r.ok()) {
+          // A fresh preserve puts back what it moved; a finishing one has no way back that is
+          // safer than stopping here, its plan still on the host.
+          String undo = resumed ? "the plan stays in " + dir + "/" + PLAN : rollback(dir, moved);
+          throw new IllegalArgumentException(
+              ctx.host()
+                  + ": preserving "
+                  + db
+                  + " failed moving "
+                  + f
+                  + ": "
+                  + r.stderr().strip()
+                  + "; "
+                  + undo);
+        }
+        moved.add(f);
+        manifest.append(f).append(" -> ").append(to).append(' ').append(sizeAndPath[0]);
+        manifest.append('\n');
       }
-      String to = dir + f;
-      ExecResult r = ctx.exec("mkdir -p -- " + q(parent(to)) + " && mv -- " + q(f) + " " + q(to));
-      if (!r.ok()) {
-        String undo = rollback(dir, moved);
-        throw new IllegalArgumentException(
-            ctx.host()
-                + ": preserving "
-                + db
-                + " failed moving "
-                + f
-                + ": "
-                + r.stderr().strip()
-                + "; "
-                + undo);
-      }
-      moved.add(f);
-      manifest.append(f).append(" -> ").append(to).append(' ').append(s.get()).append('\n');
     }
     String manifestPath = dir + "/MANIFEST";
-    OpenEdgeModule.writeText(ctx, manifestPath, manifest.toString());
+    writeAtomically(manifestPath, manifest.toString());
+    OpenEdgeModule.files(ctx).delete(dir + "/" + PLAN);
     return new Preserved(dir, manifestPath, moved);
+  }
+
+  private void writeAtomically(String path, String text) throws Exception {
+    OpenEdgeModule.writeText(ctx, path + ".tmp", text);
+    mustRun("mv -f -- " + q(path + ".tmp") + " " + q(path));
   }
 
   private String rollback(String dir, List<String> moved) throws Exception {
@@ -118,9 +199,13 @@ final class PreserveDatabase {
         failed.add(f);
       }
     }
-    return failed.isEmpty()
-        ? "the files already moved were put back"
-        : "could not put back " + failed + " (they are under " + dir + ")";
+    if (failed.isEmpty()) {
+      // Nothing is left to finish: a later run must not take this directory for an interrupted
+      // preserve.
+      OpenEdgeModule.files(ctx).delete(dir + "/" + PLAN);
+      return "the files already moved were put back";
+    }
+    return "could not put back " + failed + " (they are under " + dir + ")";
   }
 
   /** {@code <db>.*} and {@code <db>_N.xN} files in the db's directory. */

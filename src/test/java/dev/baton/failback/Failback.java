@@ -79,6 +79,11 @@ final class Failback {
    * known_hosts where that host's address is the relay's (same host key).
    */
   void route(LabHost host, LinkRelay relay) throws IOException {
+    route(host, relay.port());
+  }
+
+  /** As {@link #route(LabHost, LinkRelay)} for any relay listening on 127.0.0.1:{@code port}. */
+  void route(LabHost host, int port) throws IOException {
     String inv = Files.readString(lab.inventory());
     String hostLine =
         host.name()
@@ -88,12 +93,10 @@ final class Failback {
             + host.ssh().port()
             + " ";
     assertThat(inv).contains(hostLine);
-    inv =
-        inv.replace(
-            hostLine, host.name() + " ansible_host=127.0.0.1 ansible_port=" + relay.port() + " ");
+    inv = inv.replace(hostLine, host.name() + " ansible_host=127.0.0.1 ansible_port=" + port + " ");
     Path known = work.resolve("known_hosts");
     String keyLine = host.ssh().hostKeyLine();
-    String relayed = "[127.0.0.1]:" + relay.port() + keyLine.substring(keyLine.indexOf(' '));
+    String relayed = "[127.0.0.1]:" + port + keyLine.substring(keyLine.indexOf(' '));
     Files.writeString(known, Files.readString(lab.knownHosts()) + relayed + "\n");
     inv =
         inv.replace(

@@ -6,14 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.lab.EmbeddedLab;
 import dev.baton.lab.EmbeddedLab.LabHost;
 import dev.baton.testing.Baton;
+import dev.baton.testing.DelayRelay;
 import dev.baton.testing.LinkRelay;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -269,6 +273,62 @@ class FailbackResumeTest {
       assertThat(kept.toList()).as("the old db was preserved once").hasSize(1);
     }
     assertFailedBack(j2);
+  }
+
+  /**
+   * Killed while the old primary is being moved aside (found by the chaos run, seed 20261207): part
+   * of the db moved, the control area still in place, a db no utility can read. The resume finishes
+   * the planned moves into the same directory, names it, and fails back; the old primary is whole
+   * there, byte for byte. Each command to the primary crosses a 50 ms round trip, so the kill lands
+   * between two moves.
+   */
+  @Test
+  void killedWhileMovingTheOldDbAsideFinishesTheMovesOnResume() throws Exception {
+    Path db = primary.dbDir().toRealPath();
+    Map<String, String> data = new TreeMap<>();
+    try (Stream<Path> files = Files.list(db)) {
+      for (Path f : files.toList()) {
+        if (f.getFileName().toString().matches("sports(_\\d+)?\\.(db|[dbat]\\d+)")) {
+          data.put(f.toString(), Failback.sha256(f));
+        }
+      }
+    }
+    assertThat(data).containsKey(db.resolve("sports.db").toString()).hasSizeGreaterThan(2);
+    try (DelayRelay slow =
+        DelayRelay.start(
+            new InetSocketAddress(primary.ssh().address(), primary.ssh().port()),
+            Duration.ofMillis(25))) {
+      fb.route(primary, slow.port());
+      Set<String> before = fb.runs();
+      Process p = fb.start();
+      String first;
+      try {
+        first = fb.awaitNewRun(before, p);
+        Failback.awaitTrue(
+            () -> data.keySet().stream().anyMatch(f -> !Files.exists(Path.of(f))),
+            p,
+            "a first file of the old db moved aside");
+        Failback.kill(p);
+      } finally {
+        p.destroyForcibly();
+      }
+      assertThat(db.resolve("sports.db")).as("killed half way").exists();
+
+      Baton.Result r = fb.resume(first);
+
+      assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+      JsonNode restore = Failback.result(Failback.journalOf(r), "primary", RESTORE).path("data");
+      Path kept = Path.of(restore.path("preserved_to").asText());
+      assertThat(kept.getParent()).isEqualTo(primary.dir().resolve("preserved").resolve(first));
+      assertThat(restore.path("preserve_finished").size()).isPositive();
+      assertThat(kept.resolve("PLAN")).doesNotExist();
+      assertThat(kept.resolve("MANIFEST")).content().contains(db.resolve("sports.db") + " -> ");
+      for (var e : data.entrySet()) {
+        Path moved = Path.of(kept + e.getKey());
+        assertThat(Failback.sha256(moved)).as("the old primary's " + moved).isEqualTo(e.getValue());
+      }
+      assertFailedBack(Failback.journalOf(r));
+    }
   }
 
   @Test
