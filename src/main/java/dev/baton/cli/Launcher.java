@@ -2,6 +2,7 @@ package dev.baton.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.core.AnsibleBool;
 import dev.baton.engine.Connector;
 import dev.baton.engine.EventListener;
 import dev.baton.engine.ExitCodes;
@@ -27,7 +28,6 @@ import dev.baton.report.JunitReporter;
 import dev.baton.ssh.CryptoProviders;
 import dev.baton.ssh.HostSpec;
 import dev.baton.ssh.SshConnector;
-import dev.baton.template.AnsibleBool;
 import dev.baton.template.JinjavaTemplater;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.baton.engine;
 
-import dev.baton.playbook.Mark;
+import dev.baton.core.Mark;
 import dev.baton.playbook.Play;
 import dev.baton.playbook.PlaybookException;
 import dev.baton.template.TemplateException;

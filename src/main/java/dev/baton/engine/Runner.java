@@ -1,10 +1,10 @@
 package dev.baton.engine;
 
+import dev.baton.core.Mark;
 import dev.baton.modules.Module;
 import dev.baton.modules.ModuleRegistry;
 import dev.baton.modules.TaskResult;
 import dev.baton.playbook.Block;
-import dev.baton.playbook.Mark;
 import dev.baton.playbook.ModuleTask;
 import dev.baton.playbook.Play;
 import dev.baton.playbook.Playbook;

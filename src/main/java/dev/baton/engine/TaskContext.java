@@ -1,7 +1,7 @@
 package dev.baton.engine;
 
+import dev.baton.core.Mark;
 import dev.baton.modules.ModuleContext;
-import dev.baton.playbook.Mark;
 import dev.baton.ssh.Become;
 import dev.baton.ssh.ExecOptions;
 import dev.baton.ssh.ExecResult;

@@ -1,5 +1,6 @@
 package dev.baton.engine;
 
+import dev.baton.core.AnsibleBool;
 import dev.baton.modules.Module;
 import dev.baton.modules.ModuleContext;
 import dev.baton.modules.OnResume;
@@ -7,7 +8,6 @@ import dev.baton.modules.TaskResult;
 import dev.baton.playbook.ModuleTask;
 import dev.baton.ssh.Become;
 import dev.baton.ssh.RemoteException;
-import dev.baton.template.AnsibleBool;
 import dev.baton.template.TemplateException;
 import dev.baton.template.Templater;
 import java.nio.file.Path;
@@ -172,7 +172,7 @@ final class TaskStep {
     }
     v.putAll(setup.options().extraVars());
     if (!eff.vars().isEmpty()) {
-      v.putAll(PlayScope.renderAll(eff.vars(), v, setup, dev.baton.playbook.Mark.NONE));
+      v.putAll(PlayScope.renderAll(eff.vars(), v, setup, dev.baton.core.Mark.NONE));
       // Registered values and facts outrank task vars; extra vars outrank everything.
       synchronized (host.facts) {
         v.putAll(host.facts);

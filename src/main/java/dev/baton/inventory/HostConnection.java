@@ -1,8 +1,8 @@
 package dev.baton.inventory;
 
-import dev.baton.playbook.Mark;
+import dev.baton.core.AnsibleBool;
+import dev.baton.core.Mark;
 import dev.baton.ssh.Become;
-import dev.baton.template.AnsibleBool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

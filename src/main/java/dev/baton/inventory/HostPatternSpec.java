@@ -1,6 +1,6 @@
 package dev.baton.inventory;
 
-import dev.baton.playbook.Mark;
+import dev.baton.core.Mark;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,6 +1,7 @@
 package dev.baton.inventory;
 
-import dev.baton.playbook.Mark;
+import dev.baton.core.Mark;
+import dev.baton.core.Shlex;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -161,7 +162,7 @@ final class IniInventory {
   private void hostLine(String raw, int lineNo, String group) throws InventoryException {
     List<Shlex.Word> words;
     try {
-      words = Shlex.split(raw);
+      words = Shlex.split(raw, true);
     } catch (Shlex.SplitException e) {
       throw new InventoryException(
           new Mark(file, lineNo, e.index() + 1),

@@ -1,7 +1,7 @@
 package dev.baton.inventory;
 
-import dev.baton.playbook.Mark;
-import dev.baton.playbook.TextFiles;
+import dev.baton.core.Mark;
+import dev.baton.core.TextFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

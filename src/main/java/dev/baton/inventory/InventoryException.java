@@ -1,6 +1,6 @@
 package dev.baton.inventory;
 
-import dev.baton.playbook.Mark;
+import dev.baton.core.Mark;
 
 /**
  * An inventory that cannot be used, or a host pattern that cannot be evaluated. The message is one

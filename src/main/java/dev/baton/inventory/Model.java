@@ -1,6 +1,6 @@
 package dev.baton.inventory;
 
-import dev.baton.playbook.Mark;
+import dev.baton.core.Mark;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

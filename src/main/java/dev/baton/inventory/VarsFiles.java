@@ -1,7 +1,7 @@
 package dev.baton.inventory;
 
+import dev.baton.core.Mark;
 import dev.baton.playbook.FileNames;
-import dev.baton.playbook.Mark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +76,7 @@ final class VarsFiles {
               .toList();
     } catch (IOException e) {
       throw new InventoryException(
-          dev.baton.playbook.Mark.NONE, dir + ": cannot list: " + e.getMessage());
+          dev.baton.core.Mark.NONE, dir + ": cannot list: " + e.getMessage());
     }
     for (Path p : entries) {
       String n = p.getFileName().toString();

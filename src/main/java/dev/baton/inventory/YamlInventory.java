@@ -1,6 +1,6 @@
 package dev.baton.inventory;
 
-import dev.baton.playbook.Mark;
+import dev.baton.core.Mark;
 import java.util.Map;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;

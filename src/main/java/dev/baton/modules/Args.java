@@ -1,6 +1,7 @@
 package dev.baton.modules;
 
-import dev.baton.template.AnsibleBool;
+import dev.baton.core.AnsibleBool;
+import dev.baton.core.Shlex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -135,6 +136,18 @@ final class Args {
       return SymbolicMode.apply(s, current);
     }
     throw bad("argument " + name + " is not a valid mode (write it quoted, e.g. '0644'): " + v);
+  }
+
+  /**
+   * A free-form line's words as Ansible's {@code shlex.split} gives them ({@code command: ls -l "my
+   * dir"}, {@code set_fact: a=1 b="two words"}).
+   */
+  static List<String> words(String line) throws TaskFailure {
+    try {
+      return Shlex.words(line);
+    } catch (Shlex.SplitException e) {
+      throw new TaskFailure(e.getMessage() + " in: " + line);
+    }
   }
 
   TaskFailure bad(String message) {

@@ -64,7 +64,7 @@ final class Command implements Module {
         if (free != null && a.has("cmd")) {
           throw a.bad("give only one of a free-form command, cmd or argv");
         }
-        argv = line == null ? List.of() : Shlex.split(line);
+        argv = line == null ? List.of() : Args.words(line);
       }
       if (argv.isEmpty() || argv.get(0).isBlank()) {
         throw a.bad("no command given");

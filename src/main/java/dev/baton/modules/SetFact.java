@@ -61,7 +61,7 @@ final class SetFact implements Module {
   /** {@code set_fact: a=1 b="two words"}: the old key=value form; yes/no become booleans. */
   private static Map<String, Object> keyValues(String raw) throws TaskFailure {
     Map<String, Object> out = new LinkedHashMap<>();
-    for (String word : Shlex.split(raw)) {
+    for (String word : Args.words(raw)) {
       int eq = word.indexOf('=');
       if (eq <= 0) {
         throw new TaskFailure("set_fact: expected key=value, got: " + word);

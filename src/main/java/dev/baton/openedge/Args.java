@@ -1,6 +1,6 @@
 package dev.baton.openedge;
 
-import dev.baton.template.AnsibleBool;
+import dev.baton.core.AnsibleBool;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package dev.baton.playbook;
 
+import dev.baton.core.Mark;
 import java.util.ArrayList;
 import java.util.List;
 

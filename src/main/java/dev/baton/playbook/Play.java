@@ -1,5 +1,6 @@
 package dev.baton.playbook;
 
+import dev.baton.core.Mark;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

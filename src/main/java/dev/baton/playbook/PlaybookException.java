@@ -1,5 +1,7 @@
 package dev.baton.playbook;
 
+import dev.baton.core.Mark;
+
 /**
  * A playbook, inventory or vars file that cannot be used. The message is one line that starts with
  * {@code file:line:col}; {@link #snippet()} shows the offending line with a caret under the column,

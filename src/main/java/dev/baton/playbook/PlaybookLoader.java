@@ -1,9 +1,10 @@
 package dev.baton.playbook;
 
+import dev.baton.core.AnsibleBool;
+import dev.baton.core.Mark;
 import dev.baton.modules.ArgSpec;
 import dev.baton.modules.Module;
 import dev.baton.modules.ModuleRegistry;
-import dev.baton.template.AnsibleBool;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

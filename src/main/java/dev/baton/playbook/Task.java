@@ -1,5 +1,6 @@
 package dev.baton.playbook;
 
+import dev.baton.core.Mark;
 import java.util.List;
 
 /** An entry of a play's task list: a module call or a block. */

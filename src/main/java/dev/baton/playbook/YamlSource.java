@@ -1,5 +1,7 @@
 package dev.baton.playbook;
 
+import dev.baton.core.Mark;
+import dev.baton.core.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

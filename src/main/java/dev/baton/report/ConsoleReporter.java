@@ -1,5 +1,6 @@
 package dev.baton.report;
 
+import dev.baton.core.Units;
 import dev.baton.engine.Event;
 import dev.baton.engine.EventListener;
 import dev.baton.engine.HostStats;

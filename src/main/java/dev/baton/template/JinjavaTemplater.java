@@ -10,7 +10,7 @@ import com.hubspot.jinjava.objects.SafeString;
 import com.hubspot.jinjava.objects.collections.PyList;
 import com.hubspot.jinjava.objects.collections.PyMap;
 import com.hubspot.jinjava.util.ObjectTruthValue;
-import dev.baton.playbook.Mark;
+import dev.baton.core.Mark;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.baton.template;
 
-import dev.baton.playbook.Mark;
+import dev.baton.core.Mark;
 
 /** A template or condition that cannot be evaluated; the message starts with file:line:col. */
 public final class TemplateException extends Exception {

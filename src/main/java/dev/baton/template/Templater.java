@@ -1,6 +1,6 @@
 package dev.baton.template;
 
-import dev.baton.playbook.Mark;
+import dev.baton.core.Mark;
 import java.util.Map;
 
 /**

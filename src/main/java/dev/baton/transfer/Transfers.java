@@ -1,7 +1,7 @@
 package dev.baton.transfer;
 
+import dev.baton.core.Units;
 import dev.baton.modules.ModuleContext;
-import dev.baton.report.Units;
 import dev.baton.ssh.FileStat;
 import dev.baton.ssh.Remote;
 import dev.baton.ssh.RemoteException;

@@ -2,11 +2,11 @@ package dev.baton.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.core.Mark;
 import dev.baton.inventory.Inventory;
 import dev.baton.inventory.InventoryException;
 import dev.baton.modules.ModuleRegistry;
 import dev.baton.playbook.ExtraVars;
-import dev.baton.playbook.Mark;
 import dev.baton.playbook.PlaybookException;
 import dev.baton.playbook.PlaybookLoader;
 import dev.baton.playbook.VarsFiles;

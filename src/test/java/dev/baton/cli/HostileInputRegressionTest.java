@@ -3,10 +3,10 @@ package dev.baton.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.core.Mark;
 import dev.baton.inventory.Inventory;
 import dev.baton.inventory.InventoryException;
 import dev.baton.playbook.ExtraVars;
-import dev.baton.playbook.Mark;
 import dev.baton.playbook.PlaybookException;
 import dev.baton.playbook.VarsFiles;
 import dev.baton.template.JinjavaTemplater;

@@ -6,7 +6,7 @@ import static dev.baton.inventory.Fixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.baton.playbook.Mark;
+import dev.baton.core.Mark;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static dev.baton.inventory.Fixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.baton.playbook.Mark;
+import dev.baton.core.Mark;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.baton.modules;
 
-import dev.baton.playbook.Mark;
+import dev.baton.core.Mark;
 import dev.baton.ssh.Become;
 import dev.baton.ssh.ExecOptions;
 import dev.baton.ssh.ExecResult;

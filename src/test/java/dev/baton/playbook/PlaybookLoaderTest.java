@@ -3,6 +3,7 @@ package dev.baton.playbook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.core.Mark;
 import dev.baton.modules.ModuleRegistry;
 import dev.baton.template.JinjavaTemplater;
 import dev.baton.template.TemplateException;

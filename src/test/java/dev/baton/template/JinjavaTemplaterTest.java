@@ -3,7 +3,7 @@ package dev.baton.template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.baton.playbook.Mark;
+import dev.baton.core.Mark;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.baton.report;
+package dev.baton.core;
 
 /** Human-readable sizes and durations for progress lines. */
 public final class Units {
@@ -33,7 +33,7 @@ public final class Units {
    * Formatter: the recap's task durations print one line per task, interpreted at the end of a
    * short run.
    */
-  static String seconds(long millis) {
+  public static String seconds(long millis) {
     long hundredths = (millis + 5) / 10;
     long frac = hundredths % 100;
     return hundredths / 100 + (frac < 10 ? ".0" : ".") + frac + "s";

@@ -1,4 +1,4 @@
-package dev.baton.playbook;
+package dev.baton.core;
 
 /** A place in a source file, 1-based, as shown in errors: {@code file:line:col}. */
 public record Mark(String file, int line, int column) {

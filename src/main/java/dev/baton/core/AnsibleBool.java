@@ -1,4 +1,4 @@
-package dev.baton.template;
+package dev.baton.core;
 
 import java.math.BigDecimal;
 import java.util.Locale;

@@ -1,21 +1,23 @@
-package dev.baton.inventory;
+package dev.baton.core;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits an INI host line the way Ansible does ({@code shlex.split(line, comments=True)}, POSIX
- * mode): whitespace separates words, quotes group and are removed, a backslash escapes, and {@code
- * #} outside quotes ends the line.
+ * Python's {@code shlex.split} in POSIX mode, the one splitter behind an INI host line ({@code
+ * comments=True}) and a free-form {@code command:} or {@code set_fact} line ({@code
+ * comments=False}): whitespace separates words, quotes group and are removed, a backslash escapes
+ * outside quotes, and inside double quotes escapes only {@code "} and itself (not {@code $} or a
+ * backquote, as a POSIX shell would).
  */
-final class Shlex {
+public final class Shlex {
   private Shlex() {}
 
   /** One word and the 0-based index in the line where it starts. */
-  record Word(String text, int start) {}
+  public record Word(String text, int start) {}
 
   /** Thrown with the reason shlex gives, e.g. "No closing quotation". */
-  static final class SplitException extends Exception {
+  public static final class SplitException extends Exception {
     private static final long serialVersionUID = 1L;
     private final int index;
 
@@ -24,12 +26,22 @@ final class Shlex {
       this.index = index;
     }
 
-    int index() {
+    public int index() {
       return index;
     }
   }
 
-  static List<Word> split(String line) throws SplitException {
+  /** The words of {@code line}. */
+  public static List<String> words(String line) throws SplitException {
+    List<String> out = new ArrayList<>();
+    for (Word w : split(line, false)) {
+      out.add(w.text());
+    }
+    return out;
+  }
+
+  /** The words of {@code line}; with {@code comments}, {@code #} outside quotes ends it. */
+  public static List<Word> split(String line, boolean comments) throws SplitException {
     List<Word> words = new ArrayList<>();
     StringBuilder word = null;
     int start = 0;
@@ -44,7 +56,7 @@ final class Shlex {
         i++;
         continue;
       }
-      if (c == '#') {
+      if (comments && c == '#') {
         break;
       }
       if (word == null) {

@@ -1,4 +1,4 @@
-package dev.baton.playbook;
+package dev.baton.core;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
