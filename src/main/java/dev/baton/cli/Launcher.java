@@ -85,10 +85,18 @@ final class Launcher {
       extra.putAll(ExtraVars.parse(e, Path.of("").toAbsolutePath()));
     }
     if (req.limit() != null) {
+      List<String> limited;
       try {
-        inventory.select(req.limit());
+        limited = inventory.select(req.limit());
       } catch (InventoryException e) {
         throw new BatonCliException(ExitCodes.USAGE, "--limit: " + e.getMessage(), e);
+      }
+      // ansible-playbook refuses it too ("... and/or --limit leaves us with no hosts to
+      // target", exit 1), except on an inventory with no hosts at all.
+      if (limited.isEmpty() && !inventory.select("all").isEmpty()) {
+        throw new BatonCliException(
+            ExitCodes.USAGE,
+            "--limit " + req.limit() + " matches no host of the inventory; nothing ran");
       }
     }
     return new Inputs(inventory, modules, playbook, extra);

@@ -157,11 +157,31 @@ public final class Runner {
       }
       return;
     }
-    for (List<String> batch : Batches.of(play.serial(), selected, play.mark())) {
-      List<HostRun> batchHosts = batch.stream().map(this::host).filter(HostRun::active).toList();
+    List<List<String>> batches = Batches.of(play.serial(), selected, play.mark());
+    for (int b = 0; b < batches.size(); b++) {
+      List<HostRun> batchHosts =
+          batches.get(b).stream().map(this::host).filter(HostRun::active).toList();
       PlayRun run = new PlayRun(play, index, scope, batchHosts, pool);
       run.runList(play.tasks(), "p" + index + ".t", Inherited.of(play), batchHosts, true);
       if (run.aborted) {
+        break;
+      }
+      if (!batchHosts.isEmpty() && batchHosts.stream().noneMatch(HostRun::active)) {
+        // As ansible-playbook does: a batch in which every host failed or was unreachable ends the
+        // play and the playbook, so a rollout of serial: 1 stops at its first failed site.
+        boolean more = b + 1 < batches.size() || index + 1 < setup.playbook().plays().size();
+        stopped = true;
+        if (more) {
+          emit.on(
+              new Event.Warning(
+                  Instant.now(),
+                  "play '"
+                      + play.name()
+                      + "' stopped: every host of "
+                      + (batches.size() > 1 ? "its batch " : "the play ")
+                      + names(batchHosts)
+                      + " failed; nothing more runs"));
+        }
         break;
       }
     }

@@ -309,6 +309,58 @@ class PlayTest {
     assertThat(hosts.home(0).resolve("untagged")).doesNotExist();
   }
 
+  /**
+   * Site by site, as a failback rollout runs: with {@code serial: 1} the first host that fails ends
+   * the rollout, as in ansible-playbook (a batch in which every host failed ends the play and the
+   * playbook): the later hosts, and the later play, never run.
+   */
+  @Test
+  void aSerialRolloutStopsAtTheFirstBatchThatFailsEntirely() throws IOException {
+    Path inv = inventory("");
+    Files.writeString(hosts.home(1).resolve("broken"), "");
+    Path book =
+        playbook(
+            """
+            - hosts: all
+              serial: 1
+              tasks:
+                - name: a site that is broken fails
+                  command: test ! -e broken
+                - name: done
+                  command: touch done
+            - hosts: all
+              tasks:
+                - name: second play
+                  command: touch second
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+    assertThat(hosts.home(0).resolve("done")).exists();
+    assertThat(hosts.home(1).resolve("done")).doesNotExist();
+    assertThat(hosts.home(2).resolve("done")).as("the batch after the failed one").doesNotExist();
+    for (int i = 0; i < 3; i++) {
+      assertThat(hosts.home(i).resolve("second")).as("the later play").doesNotExist();
+    }
+    assertThat(r.all()).contains("every host of its batch [h2] failed; nothing more runs");
+    assertThat(r.stdout()).doesNotContain("[h3]");
+  }
+
+  @Test
+  void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
+    Path inv = inventory("");
+    Path book = playbook("- hosts: all\n  tasks:\n    - command: touch ran\n");
+
+    Baton.Result r = play(inv, book, "--limit", "nosuchhost");
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(5);
+    assertThat(r.stderr()).contains("--limit nosuchhost matches no host of the inventory");
+    for (int i = 0; i < 3; i++) {
+      assertThat(hosts.home(i).resolve("ran")).doesNotExist();
+    }
+  }
+
   @Test
   void blockRescueAlwaysAndRetries() throws IOException {
     Path inv = inventory("");
