@@ -3,15 +3,19 @@ package dev.baton.modules;
 import dev.baton.core.AnsibleBool;
 import dev.baton.core.Shlex;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads module arguments with Ansible's lenient conversions ({@code yes}/{@code no} booleans,
- * numbers given as strings, octal modes). A value that cannot be converted raises {@link
- * TaskFailure} naming the module and the argument.
+ * A task's arguments as every module reads them (builtin, OpenEdge and transfer alike): with the
+ * defaults of the module's {@link ArgSpec} applied ({@link #of}), and Ansible's lenient conversions
+ * ({@code yes}/{@code no} booleans, numbers given as strings, octal modes). A value that cannot be
+ * converted is a {@link TaskFailure} naming the module and the argument, which the module's edge
+ * turns into its Failed result.
  */
-final class Args {
+public final class Args {
   private final String module;
   private final Map<String, Object> values;
 
@@ -20,34 +24,68 @@ final class Args {
     this.values = values == null ? Map.of() : values;
   }
 
-  boolean has(String name) {
+  /** {@code values} with the spec's default for every argument the task left out. */
+  public static Args of(Module module, Map<String, Object> values) {
+    Map<String, Object> all = new LinkedHashMap<>();
+    module
+        .args()
+        .params()
+        .forEach(
+            (name, p) -> {
+              if (p.defaultValue() != null) {
+                all.put(name, p.defaultValue());
+              }
+            });
+    if (values != null) {
+      values.forEach(
+          (k, v) -> {
+            if (v != null) {
+              all.put(k, v);
+            }
+          });
+    }
+    return new Args(module.name(), all);
+  }
+
+  public boolean has(String name) {
     return values.get(name) != null;
   }
 
-  Object raw(String name) {
+  public Object raw(String name) {
     return values.get(name);
   }
 
-  /** The argument as a string, or null when absent. */
-  String str(String name) {
+  /** The argument as a string, or null when absent; an empty string stays empty. */
+  public String str(String name) {
     Object v = values.get(name);
     return v == null ? null : String.valueOf(v);
   }
 
-  String str(String name, String fallback) {
+  public String str(String name, String fallback) {
     String v = str(name);
     return v == null ? fallback : v;
   }
 
-  String required(String name) throws TaskFailure {
+  /** The argument as a string, or null when absent or blank (a template that rendered nothing). */
+  public String string(String name) {
     String v = str(name);
-    if (v == null || v.isEmpty()) {
-      throw bad("missing required argument: " + name);
+    return v == null || v.isBlank() ? null : v;
+  }
+
+  public String string(String name, String fallback) {
+    String v = string(name);
+    return v == null ? fallback : v;
+  }
+
+  public String required(String name) throws TaskFailure {
+    String v = string(name);
+    if (v == null) {
+      throw bad(name + " is required");
     }
     return v;
   }
 
-  boolean bool(String name, boolean fallback) throws TaskFailure {
+  public boolean bool(String name, boolean fallback) throws TaskFailure {
     Object v = values.get(name);
     if (v == null) {
       return fallback;
@@ -57,43 +95,44 @@ final class Args {
     }
     Boolean b = AnsibleBool.parse(v);
     if (b == null) {
-      throw bad("argument " + name + " is not a boolean: " + v);
+      throw bad(name + " must be true or false, not '" + v + "'");
     }
     return b;
   }
 
-  long integer(String name, long fallback) throws TaskFailure {
+  public long integer(String name, long fallback) throws TaskFailure {
     Object v = values.get(name);
-    if (v == null) {
+    if (v == null || v.toString().isBlank()) {
       return fallback;
     }
     if (v instanceof Number n) {
       return n.longValue();
     }
     try {
-      return Long.parseLong(String.valueOf(v).trim());
+      return Long.parseLong(String.valueOf(v).strip());
     } catch (NumberFormatException e) {
-      throw bad("argument " + name + " is not an integer: " + v);
+      throw bad(name + " must be a whole number, not '" + v + "'");
     }
   }
 
-  double number(String name, double fallback) throws TaskFailure {
+  /** A number, fractions allowed ({@code 0.5} seconds). */
+  public double number(String name, double fallback) throws TaskFailure {
     Object v = values.get(name);
-    if (v == null) {
+    if (v == null || v.toString().isBlank()) {
       return fallback;
     }
     if (v instanceof Number n) {
       return n.doubleValue();
     }
     try {
-      return Double.parseDouble(String.valueOf(v).trim());
+      return Double.parseDouble(String.valueOf(v).strip());
     } catch (NumberFormatException e) {
-      throw bad("argument " + name + " is not a number: " + v);
+      throw bad(name + " must be a number, not '" + v + "'");
     }
   }
 
   /** A list argument; a single string counts as a one-element list, as in Ansible. */
-  List<String> list(String name) {
+  public List<String> list(String name) {
     Object v = values.get(name);
     List<String> out = new ArrayList<>();
     if (v == null) {
@@ -109,6 +148,44 @@ final class Args {
     return out;
   }
 
+  /** A list argument, or a string split on whitespace. */
+  public List<String> words(String name) {
+    Object v = values.get(name);
+    if (v == null) {
+      return List.of();
+    }
+    if (v instanceof List<?> l) {
+      return l.stream().map(String::valueOf).toList();
+    }
+    String s = v.toString().strip();
+    return s.isEmpty() ? List.of() : List.of(s.split("\\s+"));
+  }
+
+  /** A mapping argument with its values as strings; absent is empty. */
+  public Map<String, String> stringMap(String name) throws TaskFailure {
+    Object v = values.get(name);
+    Map<String, String> out = new LinkedHashMap<>();
+    if (v == null) {
+      return out;
+    }
+    if (!(v instanceof Map<?, ?> m)) {
+      throw bad(name + " must be a mapping");
+    }
+    m.forEach((k, val) -> out.put(String.valueOf(k), String.valueOf(val)));
+    return out;
+  }
+
+  /** One of the allowed values, lower-cased. */
+  public String choice(String name, String fallback, String... allowed) throws TaskFailure {
+    String s = string(name, fallback).strip().toLowerCase(Locale.ROOT);
+    for (String a : allowed) {
+      if (a.equals(s)) {
+        return s;
+      }
+    }
+    throw bad(name + " must be one of " + String.join(", ", allowed) + ", not '" + s + "'");
+  }
+
   /**
    * A permission mode: {@code "0644"}, {@code "644"}, {@code "u=rw,g=r,o=r"} or a number. A number
    * is taken as the mode bits themselves, as in Ansible: the playbook loader reads an unquoted
@@ -117,7 +194,7 @@ final class Args {
    *
    * @return the mode bits, or null when the argument is absent
    */
-  Integer mode(String name, int current) throws TaskFailure {
+  public Integer mode(String name, int current) throws TaskFailure {
     Object v = values.get(name);
     if (v == null) {
       return null;
@@ -142,7 +219,7 @@ final class Args {
    * A free-form line's words as Ansible's {@code shlex.split} gives them ({@code command: ls -l "my
    * dir"}, {@code set_fact: a=1 b="two words"}).
    */
-  static List<String> words(String line) throws TaskFailure {
+  static List<String> shellWords(String line) throws TaskFailure {
     try {
       return Shlex.words(line);
     } catch (Shlex.SplitException e) {
@@ -150,7 +227,8 @@ final class Args {
     }
   }
 
-  TaskFailure bad(String message) {
+  /** A failure naming the module, for a value the module itself finds wrong. */
+  public TaskFailure bad(String message) {
     return new TaskFailure(module + ": " + message);
   }
 

@@ -44,7 +44,7 @@ final class Assert implements Module {
   @Override
   public TaskResult run(ModuleContext ctx, Map<String, Object> args) {
     try {
-      Args a = new Args(name(), args);
+      Args a = Args.of(this, args);
       List<String> that = a.list("that");
       if (that.isEmpty()) {
         throw a.bad("'that' needs at least one condition");

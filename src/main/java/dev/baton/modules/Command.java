@@ -49,7 +49,7 @@ final class Command implements Module {
         free = split.getKey();
         split.getValue().forEach(all::putIfAbsent);
       }
-      Args a = new Args(name(), all);
+      Args a = Args.of(this, all);
       if (a.bool("expand_argument_vars", false)) {
         throw a.bad("expand_argument_vars is not supported: arguments are passed literally");
       }
@@ -64,7 +64,7 @@ final class Command implements Module {
         if (free != null && a.has("cmd")) {
           throw a.bad("give only one of a free-form command, cmd or argv");
         }
-        argv = line == null ? List.of() : Args.words(line);
+        argv = line == null ? List.of() : Args.shellWords(line);
       }
       if (argv.isEmpty() || argv.get(0).isBlank()) {
         throw a.bad("no command given");

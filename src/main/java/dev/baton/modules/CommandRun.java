@@ -47,7 +47,7 @@ final class CommandRun {
     for (String token : rawTokens(raw)) {
       Matcher m = INLINE.matcher(token);
       if (m.matches()) {
-        List<String> value = Args.words(m.group(2));
+        List<String> value = Args.shellWords(m.group(2));
         found.put(m.group(1), value.isEmpty() ? "" : value.get(0));
       } else {
         kept.add(token);

@@ -59,7 +59,7 @@ final class Copy implements Module {
   @Override
   public TaskResult run(ModuleContext ctx, Map<String, Object> args) throws Exception {
     try {
-      Args a = new Args(name(), args);
+      Args a = Args.of(this, args);
       String dest = a.required("dest");
       if (a.has("src") == a.has("content")) {
         throw a.bad("give exactly one of src or content");

@@ -33,6 +33,8 @@ final class Debug implements Module {
   @Override
   public TaskResult run(ModuleContext ctx, Map<String, Object> args) {
     try {
+      // The given arguments only, not the defaults: Ansible refuses msg with var when both are
+      // written, and the default msg is for a task that gives neither.
       Args a = new Args(name(), args);
       if (a.has("msg") && a.has("var")) {
         throw a.bad("'msg' and 'var' are incompatible options");

@@ -51,7 +51,7 @@ final class Fetch implements Module {
   @Override
   public TaskResult run(ModuleContext ctx, Map<String, Object> args) throws Exception {
     try {
-      Args a = new Args(name(), args);
+      Args a = Args.of(this, args);
       String src = a.required("src");
       String destArg = a.required("dest");
       Path base = ctx.playbookDir().resolve(destArg);

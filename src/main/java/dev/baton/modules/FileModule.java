@@ -42,7 +42,7 @@ final class FileModule implements Module {
   @Override
   public TaskResult run(ModuleContext ctx, Map<String, Object> args) throws Exception {
     try {
-      Args a = new Args(name(), args);
+      Args a = Args.of(this, args);
       String path = a.required("path").replaceAll("(.)/+$", "$1");
       boolean recurse = a.bool("recurse", false);
       Optional<PathInfo> before = PathInfo.probe(ctx, path);

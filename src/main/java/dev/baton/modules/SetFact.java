@@ -50,7 +50,7 @@ final class SetFact implements Module {
       }
       Map<String, Object> data = TaskResult.data("ansible_facts", facts);
       if (args.containsKey("cacheable")) {
-        data.put("cacheable", new Args(name(), args).bool("cacheable", false));
+        data.put("cacheable", Args.of(this, args).bool("cacheable", false));
       }
       return new TaskResult.Ok("", data);
     } catch (TaskFailure f) {
@@ -61,7 +61,7 @@ final class SetFact implements Module {
   /** {@code set_fact: a=1 b="two words"}: the old key=value form; yes/no become booleans. */
   private static Map<String, Object> keyValues(String raw) throws TaskFailure {
     Map<String, Object> out = new LinkedHashMap<>();
-    for (String word : Args.words(raw)) {
+    for (String word : Args.shellWords(raw)) {
       int eq = word.indexOf('=');
       if (eq <= 0) {
         throw new TaskFailure("set_fact: expected key=value, got: " + word);

@@ -38,7 +38,7 @@ final class Shell implements Module {
         script = split.getKey();
         split.getValue().forEach(all::putIfAbsent);
       }
-      Args a = new Args(name(), all);
+      Args a = Args.of(this, all);
       if (script != null && a.has("cmd")) {
         throw a.bad("give either a free-form script or cmd, not both");
       }

@@ -36,7 +36,7 @@ final class Stat implements Module {
   @Override
   public TaskResult run(ModuleContext ctx, Map<String, Object> args) throws Exception {
     try {
-      Args a = new Args(name(), args);
+      Args a = Args.of(this, args);
       String path = a.required("path");
       boolean getChecksum = a.bool("get_checksum", true);
       Checksums.Algorithm alg = Checksums.Algorithm.named(a.str("checksum_algorithm", "sha1"));

@@ -54,7 +54,7 @@ final class WaitFor implements Module {
   @Override
   public TaskResult run(ModuleContext ctx, Map<String, Object> args) throws Exception {
     try {
-      Args a = new Args(name(), args);
+      Args a = Args.of(this, args);
       String host = a.str("host", "127.0.0.1");
       String path = a.str("path");
       Long port = a.has("port") ? a.integer("port", 0) : null;

@@ -2,6 +2,7 @@ package dev.baton.openedge;
 
 import dev.baton.modules.ArgSpec;
 import dev.baton.modules.ArgSpec.Type;
+import dev.baton.modules.Args;
 import dev.baton.modules.ModuleContext;
 import dev.baton.modules.OnResume;
 import dev.baton.modules.TaskResult;
@@ -46,14 +47,14 @@ final class OpenEdgeAiCheck extends OpenEdgeModule {
   @Override
   TaskResult execute(ModuleContext ctx, Args args) throws Exception {
     DbPath db = DbPath.of(args.required("db"));
-    long window = args.number("seed_window", 3600);
+    long window = args.integer("seed_window", 3600);
     if (window < 1) {
       throw new IllegalArgumentException("seed_window must be a number of seconds above 0");
     }
     Double rate = null;
     String rateSource = "openedge_ai_rate";
     if (args.string("ai_rate") != null) {
-      rate = args.seconds("ai_rate", 0);
+      rate = args.number("ai_rate", 0);
       if (rate < 0) {
         throw new IllegalArgumentException("ai_rate must be KB per second, 0 or more");
       }

@@ -1,7 +1,9 @@
 package dev.baton.openedge;
 
+import dev.baton.modules.Args;
 import dev.baton.modules.Module;
 import dev.baton.modules.ModuleContext;
+import dev.baton.modules.TaskFailure;
 import dev.baton.modules.TaskResult;
 import dev.baton.ssh.RemoteException;
 import java.io.IOException;
@@ -20,7 +22,9 @@ abstract class OpenEdgeModule implements Module {
   @Override
   public final TaskResult run(ModuleContext ctx, Map<String, Object> args) throws Exception {
     try {
-      return execute(ctx, new Args(args));
+      return execute(ctx, Args.of(this, args));
+    } catch (TaskFailure e) {
+      return e.toResult(name());
     } catch (IllegalArgumentException e) {
       return TaskResult.failed(name() + ": " + e.getMessage());
     } catch (FactsProbe.ProbeFailed e) {

@@ -2,8 +2,10 @@ package dev.baton.openedge;
 
 import dev.baton.modules.ArgSpec;
 import dev.baton.modules.ArgSpec.Type;
+import dev.baton.modules.Args;
 import dev.baton.modules.ModuleContext;
 import dev.baton.modules.OnResume;
+import dev.baton.modules.TaskFailure;
 import dev.baton.modules.TaskResult;
 import dev.baton.ssh.ExecOptions;
 import dev.baton.ssh.ExecResult;
@@ -166,7 +168,7 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
     if (!agent.matches("[A-Za-z0-9_-]+")) {
       throw new IllegalArgumentException("agent_name may hold letters, digits, '_' and '-' only");
     }
-    long defer = args.number("defer_agent_startup", 60);
+    long defer = args.integer("defer_agent_startup", 60);
     if (defer < 5 || defer > 10080) {
       throw new IllegalArgumentException("defer_agent_startup must be 5 to 10080 minutes");
     }
@@ -218,15 +220,14 @@ final class OpenEdgeReplCheck extends OpenEdgeModule {
    * gives one (port forwarding, a relay), else the broker's {@code port}; {@code side} is "" for
    * the primary, "peer_" for the secondary.
    */
-  private static String replPort(Args args, String side) {
+  private static String replPort(Args args, String side) throws TaskFailure {
     return port(args, args.string(side + "repl_port") != null ? side + "repl_port" : side + "port");
   }
 
-  private static String port(Args args, String key) {
-    long p = args.number(key, -1);
+  private static String port(Args args, String key) throws TaskFailure {
+    long p = args.integer(key, -1);
     if (p < 1 || p > 65535) {
-      throw new IllegalArgumentException(
-          key + " must be a port number, not '" + args.string(key) + "'");
+      throw args.bad(key + " must be a port number, not '" + args.string(key) + "'");
     }
     return Long.toString(p);
   }

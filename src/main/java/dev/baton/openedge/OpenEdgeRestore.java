@@ -2,6 +2,7 @@ package dev.baton.openedge;
 
 import dev.baton.modules.ArgSpec;
 import dev.baton.modules.ArgSpec.Type;
+import dev.baton.modules.Args;
 import dev.baton.modules.ModuleContext;
 import dev.baton.modules.TaskResult;
 import dev.baton.ssh.RemoteException;
@@ -73,7 +74,7 @@ final class OpenEdgeRestore extends OpenEdgeModule {
     InterruptedRestore interrupted = new InterruptedRestore(ctx, db);
     InterruptedRestore.Found left = interrupted.look();
     if (left.pidFile() && left.alive() && !ctx.checkMode()) {
-      left = awaitEarlier(interrupted, left, args.number("wait_earlier", 1800));
+      left = awaitEarlier(interrupted, left, args.integer("wait_earlier", 1800));
     }
     boolean staleLock = left.ourStaleLock();
     if (staleLock) {

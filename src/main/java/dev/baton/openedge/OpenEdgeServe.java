@@ -2,6 +2,7 @@ package dev.baton.openedge;
 
 import dev.baton.modules.ArgSpec;
 import dev.baton.modules.ArgSpec.Type;
+import dev.baton.modules.Args;
 import dev.baton.modules.ModuleContext;
 import dev.baton.modules.TaskResult;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ final class OpenEdgeServe extends OpenEdgeModule {
     DbPath db = DbPath.of(args.required("db"));
     String state = args.choice("state", "started", "started", "stopped");
     String service = args.choice("service", "none", "replserv", "replagent", "none");
-    long waitSeconds = args.number("wait", 60);
+    long waitSeconds = args.integer("wait", 60);
     List<String> extra = new ArrayList<>(args.words("extra_args"));
     Map<String, Long> own = StartupArgs.fromWords(extra);
     Map<String, Long> source = StartupArgs.fromMap(args.stringMap("source_startup"));

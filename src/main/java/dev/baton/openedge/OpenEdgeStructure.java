@@ -2,6 +2,7 @@ package dev.baton.openedge;
 
 import dev.baton.modules.ArgSpec;
 import dev.baton.modules.ArgSpec.Type;
+import dev.baton.modules.Args;
 import dev.baton.modules.ModuleContext;
 import dev.baton.modules.TaskResult;
 import dev.baton.ssh.ExecResult;

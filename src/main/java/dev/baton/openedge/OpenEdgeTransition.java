@@ -2,6 +2,7 @@ package dev.baton.openedge;
 
 import dev.baton.modules.ArgSpec;
 import dev.baton.modules.ArgSpec.Type;
+import dev.baton.modules.Args;
 import dev.baton.modules.ModuleContext;
 import dev.baton.modules.TaskResult;
 import dev.baton.ssh.ExecOptions;
@@ -49,7 +50,7 @@ final class OpenEdgeTransition extends OpenEdgeModule {
     DbPath db = DbPath.of(args.required("db"));
     String mode = args.choice("mode", "failover", "failover", "controlled");
     boolean force = args.bool("force", false);
-    double wait = args.seconds("wait", 120);
+    double wait = args.number("wait", 120);
     Map<String, Object> data = TaskResult.data("db", db.prefix(), "mode", mode);
     FactsProbe probe = probe(ctx);
     DbFacts facts = probe.read(db, true);

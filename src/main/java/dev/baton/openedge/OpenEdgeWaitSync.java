@@ -2,6 +2,7 @@ package dev.baton.openedge;
 
 import dev.baton.modules.ArgSpec;
 import dev.baton.modules.ArgSpec.Type;
+import dev.baton.modules.Args;
 import dev.baton.modules.ModuleContext;
 import dev.baton.modules.TaskResult;
 import java.util.ArrayList;
@@ -36,8 +37,8 @@ final class OpenEdgeWaitSync extends OpenEdgeModule {
   @Override
   TaskResult execute(ModuleContext ctx, Args args) throws Exception {
     DbPath db = DbPath.of(args.required("db"));
-    long timeout = (long) Math.ceil(args.seconds("timeout", 3600));
-    long intervalMs = Math.max(100, (long) (args.seconds("interval", 10) * 1000));
+    long timeout = (long) Math.ceil(args.number("timeout", 3600));
+    long intervalMs = Math.max(100, (long) (args.number("interval", 10) * 1000));
     Map<String, Object> data = TaskResult.data("db", db.prefix());
     FactsProbe probe = probe(ctx);
     DbFacts facts = probe.read(db, false);

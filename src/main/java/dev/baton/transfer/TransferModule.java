@@ -2,8 +2,10 @@ package dev.baton.transfer;
 
 import dev.baton.modules.ArgSpec;
 import dev.baton.modules.ArgSpec.Type;
+import dev.baton.modules.Args;
 import dev.baton.modules.Module;
 import dev.baton.modules.ModuleContext;
+import dev.baton.modules.TaskFailure;
 import dev.baton.modules.TaskResult;
 import dev.baton.ssh.Remote;
 import dev.baton.ssh.RemoteException;
@@ -38,27 +40,74 @@ public final class TransferModule implements Module {
     return ARGS;
   }
 
+  /** The task's arguments, read and checked once. */
+  private record Request(
+      String srcHost,
+      String src,
+      String dest,
+      TransferMethod method,
+      String expectedSha256,
+      long budgetMs,
+      String destAddress,
+      String destUser,
+      long destPort,
+      java.util.List<String> directSshArgs) {
+
+    static Request read(Args a) throws TaskFailure {
+      String src = a.required("src");
+      String dest = a.required("dest");
+      if (!src.startsWith("/") || !dest.startsWith("/")) {
+        throw a.bad("src and dest must be absolute paths");
+      }
+      TransferMethod method;
+      try {
+        method = TransferMethod.parse(a.string("method"));
+      } catch (IllegalArgumentException e) {
+        throw a.bad(e.getMessage());
+      }
+      long budget;
+      try {
+        budget = a.integer("retry_budget", 60);
+      } catch (TaskFailure notANumber) {
+        budget = -1;
+      }
+      if (budget < 0) {
+        throw a.bad(
+            "retry_budget must be whole seconds (0 or more), not '" + a.str("retry_budget") + "'");
+      }
+      return new Request(
+          a.required("src_host"),
+          src,
+          dest,
+          method,
+          a.string("expected_sha256"),
+          1000L * budget,
+          a.string("dest_address"),
+          a.string("dest_user"),
+          a.integer("dest_port", 0),
+          a.words("direct_ssh_args"));
+    }
+  }
+
   @Override
   public TaskResult run(ModuleContext ctx, Map<String, Object> args) throws Exception {
-    String srcHost = string(args, "src_host");
-    String src = string(args, "src");
-    String dest = string(args, "dest");
-    if (srcHost == null || src == null || dest == null) {
-      return TaskResult.failed("transfer needs src_host, src and dest");
-    }
-    if (!src.startsWith("/") || !dest.startsWith("/")) {
-      return TaskResult.failed("transfer: src and dest must be absolute paths");
-    }
-    TransferMethod method;
+    Request r;
     TransferRequest req;
-    long budgetMs;
     try {
-      method = TransferMethod.parse(string(args, "method"));
-      budgetMs = 1000L * retryBudget(args);
-      if (method == TransferMethod.RELAY && !ctx.checkMode()) {
-        CryptoWarmUp.start(); // while the source host is connected to
-      }
-      req = request(ctx, args, method, ctx.remoteOf(srcHost), ctx.remote());
+      r = Request.read(Args.of(this, args));
+    } catch (TaskFailure e) {
+      return e.toResult(name());
+    }
+    String srcHost = r.srcHost();
+    String src = r.src();
+    String dest = r.dest();
+    TransferMethod method = r.method();
+    long budgetMs = r.budgetMs();
+    if (method == TransferMethod.RELAY && !ctx.checkMode()) {
+      CryptoWarmUp.start(); // while the source host is connected to
+    }
+    try {
+      req = request(ctx, r, ctx.remoteOf(srcHost), ctx.remote());
     } catch (IllegalArgumentException e) {
       return TaskResult.failed("transfer: " + e.getMessage());
     }
@@ -87,7 +136,7 @@ public final class TransferModule implements Module {
               ctx,
               req,
               budgetMs,
-              () -> request(ctx, args, method, ctx.reconnect(srcHost), ctx.reconnect(null)),
+              () -> request(ctx, r, ctx.reconnect(srcHost), ctx.reconnect(null)),
               data);
       data.put("size", o.size());
       data.put("sha256", o.sha256());
@@ -163,34 +212,15 @@ public final class TransferModule implements Module {
 
   /** The transfer between {@code source} and {@code destination}, as the arguments describe it. */
   private static TransferRequest request(
-      ModuleContext ctx,
-      Map<String, Object> args,
-      TransferMethod method,
-      Remote source,
-      Remote destination) {
+      ModuleContext ctx, Request r, Remote source, Remote destination) {
     return new TransferRequest(
         source,
-        string(args, "src"),
+        r.src(),
         destination,
-        string(args, "dest"),
-        method,
-        string(args, "expected_sha256"),
-        method == TransferMethod.DIRECT ? peer(ctx, args) : null);
-  }
-
-  /** {@code retry_budget}: whole seconds, 0 or more. */
-  private static long retryBudget(Map<String, Object> args) {
-    Object v = args.getOrDefault("retry_budget", 60);
-    try {
-      long s = Long.parseLong(String.valueOf(v).strip());
-      if (s >= 0) {
-        return s;
-      }
-    } catch (NumberFormatException e) {
-      // refused below, with the value
-    }
-    throw new IllegalArgumentException(
-        "retry_budget must be whole seconds (0 or more), not '" + v + "'");
+        r.dest(),
+        r.method(),
+        r.expectedSha256(),
+        r.method() == TransferMethod.DIRECT ? peer(ctx, r) : null);
   }
 
   private static RemoteException exhausted(
@@ -211,34 +241,21 @@ public final class TransferModule implements Module {
         last);
   }
 
-  private static TransferRequest.DirectPeer peer(ModuleContext ctx, Map<String, Object> args) {
+  private static TransferRequest.DirectPeer peer(ModuleContext ctx, Request r) {
     Map<String, Object> vars = ctx.vars();
-    String address = string(args, "dest_address");
+    String address = r.destAddress();
     if (address == null) {
       Object h = vars.get("ansible_host");
       address = h == null ? ctx.host() : h.toString();
     }
-    String user = string(args, "dest_user");
+    String user = r.destUser();
     if (user == null && vars.get("ansible_user") != null) {
       user = vars.get("ansible_user").toString();
     }
-    Object port = args.get("dest_port");
-    if (port == null) {
-      port = vars.get("ansible_port");
+    long port = r.destPort();
+    if (port == 0 && vars.get("ansible_port") != null) {
+      port = Long.parseLong(vars.get("ansible_port").toString().strip());
     }
-    int p = port == null ? 0 : Integer.parseInt(port.toString().trim());
-    Object extra = args.get("direct_ssh_args");
-    java.util.List<String> options =
-        extra instanceof java.util.List<?> l
-            ? l.stream().map(String::valueOf).toList()
-            : extra == null
-                ? java.util.List.of()
-                : java.util.List.of(extra.toString().split("\\s+"));
-    return new TransferRequest.DirectPeer(address, user, p, options);
-  }
-
-  private static String string(Map<String, Object> args, String key) {
-    Object v = args.get(key);
-    return v == null || v.toString().isBlank() ? null : v.toString();
+    return new TransferRequest.DirectPeer(address, user, (int) port, r.directSshArgs());
   }
 }
