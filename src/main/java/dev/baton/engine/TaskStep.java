@@ -369,7 +369,10 @@ final class TaskStep {
             new TaskResult.Failed(
                 r.msg().isEmpty() ? "failed_when condition met" : r.msg(), r.data());
       } else if (r instanceof TaskResult.Failed) {
-        r = new TaskResult.Ok(r.msg(), r.data());
+        r =
+            failedButChanged(r)
+                ? new TaskResult.Changed(r.msg(), r.data())
+                : new TaskResult.Ok(r.msg(), r.data());
       }
     }
     return r;
@@ -437,7 +440,8 @@ final class TaskStep {
     } else if (result instanceof TaskResult.Skipped) {
       host.count(new HostStats(0, 0, 0, 0, 1, 0, 0));
     } else if (result instanceof TaskResult.Failed && ignored) {
-      host.count(new HostStats(0, 0, 0, 0, 0, 0, 1));
+      // As Ansible counts an ignored failure: ok, ignored, and changed when it changed the host.
+      host.count(new HostStats(1, failedButChanged(result) ? 1 : 0, 0, 0, 0, 0, 1));
     } else if (result instanceof TaskResult.Failed) {
       host.failed = true;
       host.lockRefused = Boolean.TRUE.equals(result.data().get(dev.baton.modules.RunLock.LOCKED));
@@ -514,7 +518,7 @@ final class TaskStep {
   /** The map {@code register} stores: the module's data plus changed/failed/skipped/msg. */
   static Map<String, Object> registered(TaskResult r) {
     Map<String, Object> m = new LinkedHashMap<>(r.data());
-    m.put("changed", r instanceof TaskResult.Changed);
+    m.put("changed", r instanceof TaskResult.Changed || failedButChanged(r));
     m.put("failed", r instanceof TaskResult.Failed);
     if (r instanceof TaskResult.Skipped) {
       m.put("skipped", true);
@@ -526,6 +530,15 @@ final class TaskStep {
       m.putIfAbsent("msg", r.msg());
     }
     return m;
+  }
+
+  /**
+   * A failure that changed the host, as Ansible's {@code command} reports a non-zero exit ({@code
+   * "changed": true}): counted changed when {@code ignore_errors} or {@code failed_when} lets it
+   * pass.
+   */
+  static boolean failedButChanged(TaskResult r) {
+    return r instanceof TaskResult.Failed && Boolean.TRUE.equals(r.data().get("changed"));
   }
 
   static TaskResult withData(TaskResult r, Map<String, Object> data) {

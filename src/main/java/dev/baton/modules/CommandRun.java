@@ -153,6 +153,7 @@ final class CommandRun {
     d.put("delta", delta(Duration.between(start, end)));
     if (r.exitCode() != 0) {
       d.put("msg", "non-zero return code");
+      d.put("changed", true); // as Ansible's command reports it: the command ran
       return new TaskResult.Failed(
           "non-zero return code "
               + r.exitCode()

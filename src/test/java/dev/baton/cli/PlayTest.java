@@ -347,6 +347,44 @@ class PlayTest {
     assertThat(r.stdout()).doesNotContain("[h3]");
   }
 
+  /**
+   * The recap counts as ansible-playbook 2.14 counts the same playbook (run with a local
+   * connection: {@code ok=4 changed=2 ... ignored=2}): a command whose non-zero exit is let pass,
+   * by {@code failed_when} or {@code ignore_errors}, changed the host; an ignored failure is also
+   * ok.
+   */
+  @Test
+  void failuresLetPassAreCountedAsAnsibleCountsThem() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              tasks:
+                - name: rc 1 allowed by failed_when
+                  command: "false"
+                  failed_when: false
+                  register: r1
+                - name: rc 1 ignored
+                  command: "false"
+                  ignore_errors: true
+                  register: r2
+                - name: show
+                  debug:
+                    msg: "{{ r1.changed }} {{ r1.failed }} {{ r2.changed }} {{ r2.failed }}"
+                - name: a failure that changed nothing, ignored
+                  fail: msg=x
+                  ignore_errors: true
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(r.stdout())
+        .containsPattern(
+            "h1 +: ok=4 +changed=2 +unreachable=0 +failed=0 +skipped=0 +rescued=0 +ignored=2");
+  }
+
   @Test
   void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
     Path inv = inventory("");
