@@ -40,7 +40,9 @@ final class AnsibleFilters {
             new ToJson("to_json", false),
             new ToJson("to_nice_json", true),
             new FromJson(),
-            new Combine())) {
+            new Combine(),
+            new Str(),
+            new Join())) {
       context.registerFilter(f);
     }
   }
@@ -74,8 +76,55 @@ final class AnsibleFilters {
       return args.length > i ? args[i] : dflt;
     }
 
+    /** The text a filter works on: Python's {@code str()} of the value, as Ansible's to_text. */
     static String text(Object v) {
-      return v == null ? "" : String.valueOf(v);
+      return v == null ? "" : PythonText.str(v);
+    }
+  }
+
+  /** {@code string}: Python's {@code str()}, so a list reads {@code ['a']} as in Ansible. */
+  static final class Str extends ObjectFilter {
+    Str() {
+      super("string");
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter in, Object[] args, Map<String, Object> kw) {
+      if (var instanceof Undefined u) {
+        throw u.use();
+      }
+      return PythonText.str(var);
+    }
+  }
+
+  /** {@code join(d='', attribute=None)}: each item as Python's {@code str()} writes it. */
+  static final class Join extends ObjectFilter {
+    Join() {
+      super("join");
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter in, Object[] args, Map<String, Object> kw) {
+      if (var instanceof Undefined u) {
+        throw u.use();
+      }
+      String sep = text(arg(args, kw, 0, "d", ""));
+      Object attribute = arg(args, kw, 1, "attribute", null);
+      Iterable<?> items =
+          var instanceof Iterable<?> it
+              ? it
+              : var instanceof Map<?, ?> m ? m.keySet() : List.of(text(var).split(""));
+      StringBuilder b = new StringBuilder();
+      boolean first = true;
+      for (Object item : items) {
+        if (!first) {
+          b.append(sep);
+        }
+        first = false;
+        Object v = attribute != null && item instanceof Map<?, ?> m ? m.get(attribute) : item;
+        b.append(PythonText.str(v));
+      }
+      return b.toString();
     }
   }
 

@@ -56,6 +56,20 @@ final class StrictInterpreter extends JinjavaInterpreter {
     this.lineage = parent.lineage;
   }
 
+  /**
+   * What {@code {{ }}} inside text writes: Python's {@code str()} for booleans, lists and dicts, as
+   * Ansible writes them ({@link PythonText}); everything else as Jinjava writes it.
+   */
+  @Override
+  public String getAsString(Object value) {
+    if (value instanceof Boolean
+        || value instanceof Map<?, ?>
+        || value instanceof java.util.Collection<?>) {
+      return PythonText.str(value);
+    }
+    return super.getAsString(value);
+  }
+
   @Override
   public Object retraceVariable(String variable, int lineNumber, int startPosition) {
     Object value = super.retraceVariable(variable, lineNumber, startPosition);

@@ -50,6 +50,32 @@ class JinjavaTemplaterTest {
     return t.test(s, vars(), AT);
   }
 
+  /**
+   * Inside text, lists, dicts and booleans read as Python writes them; the expected line is what
+   * ansible-playbook 2.14 printed for the same template and values.
+   */
+  @Test
+  void containersAndBooleansInTextReadAsInAnsible() throws TemplateException {
+    Map<String, Object> v = new java.util.HashMap<>();
+    java.util.List<Object> l =
+        new java.util.ArrayList<>(java.util.List.of("a", "it's", 1, 1.5, true));
+    l.add(null);
+    v.put("l", l);
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("k", java.util.List.of(true, "x"));
+    m.put("n", 2);
+    v.put("m", m);
+    v.put("b", false);
+    String template =
+        "L={{ l }} M={{ m }} B={{ b }} S={{ l | string }} Q={{ l | quote }} J={{ [true] | join(',') }}";
+
+    assertThat(t.render(template, v, AT))
+        .isEqualTo(
+            "L=['a', \"it's\", 1, 1.5, True, None] M={'k': [True, 'x'], 'n': 2} B=False"
+                + " S=['a', \"it's\", 1, 1.5, True, None]"
+                + " Q='['\"'\"'a'\"'\"', \"it'\"'\"'s\", 1, 1.5, True, None]' J=True");
+  }
+
   @Test
   void singleExpressionKeepsNativeType() throws Exception {
     assertThat(r("{{ port }}")).isEqualTo(20931);
