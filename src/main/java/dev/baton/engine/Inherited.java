@@ -1,7 +1,11 @@
 package dev.baton.engine;
 
+import dev.baton.core.Mark;
 import dev.baton.playbook.Play;
 import dev.baton.playbook.TaskOptions;
+import dev.baton.template.PythonText;
+import dev.baton.template.TemplateException;
+import dev.baton.template.Templater;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -61,6 +65,33 @@ record Inherited(
         pick(o.delegateTo(), delegateTo),
         pick(o.timeoutSeconds(), timeoutSeconds),
         v,
+        env);
+  }
+
+  /**
+   * With {@code become_user} and the {@code environment} values templated for one host, as Ansible
+   * templates them; environment values as Python's {@code str()} writes them.
+   */
+  Inherited rendered(Templater templater, Map<String, Object> hostVars, Mark mark)
+      throws TemplateException {
+    String user =
+        becomeUser == null ? null : String.valueOf(templater.render(becomeUser, hostVars, mark));
+    Map<String, Object> env = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : environment.entrySet()) {
+      Object v = templater.render(e.getValue(), hostVars, mark);
+      env.put(e.getKey(), v == null ? "" : PythonText.str(v));
+    }
+    return new Inherited(
+        when,
+        tags,
+        become,
+        user,
+        ignoreErrors,
+        noLog,
+        runOnce,
+        delegateTo,
+        timeoutSeconds,
+        vars,
         env);
   }
 

@@ -122,7 +122,9 @@ final class TaskStep {
         delegate = String.valueOf(templater.render(eff.delegateTo(), vars, task.mark()));
       }
       Map<String, Object> args = renderArgs(task, vars);
-      result = callWithRetries(host, task, eff, vars, args, delegate);
+      result =
+          callWithRetries(
+              host, task, eff.rendered(templater, vars, task.mark()), vars, args, delegate);
     } catch (TemplateException e) {
       result = TaskResult.failed(e.getMessage());
     }
@@ -261,9 +263,14 @@ final class TaskStep {
       Module module) {
     Become become = null;
     boolean wantBecome = eff.become() != null ? eff.become() : truthy(vars.get("ansible_become"));
+    String user =
+        eff.becomeUser() != null ? eff.becomeUser() : str(vars.get("ansible_become_user"));
+    if (wantBecome && sameUser(user, delegate == null ? vars : delegated(vars, delegate))) {
+      // Ansible's default (become_allow_same_user false): no sudo to the user already logged in,
+      // so a host without sudo runs the task as it would.
+      wantBecome = false;
+    }
     if (wantBecome) {
-      String user =
-          eff.becomeUser() != null ? eff.becomeUser() : str(vars.get("ansible_become_user"));
       Object pw =
           vars.containsKey("ansible_become_password")
               ? vars.get("ansible_become_password")
@@ -337,6 +344,19 @@ final class TaskStep {
               }
             });
     return v;
+  }
+
+  /** True when {@code becomeUser} (root when unset) is the user the connection logs in as. */
+  private static boolean sameUser(String becomeUser, Map<String, Object> vars) {
+    Object login = vars.get("ansible_user");
+    if (login == null) {
+      login = vars.get("ansible_ssh_user");
+    }
+    // Unset, the login user is whatever ~/.ssh/config says: not known here, so become stays (as
+    // in Ansible, whose remote_user is then None).
+    return login != null
+        && (becomeUser == null || becomeUser.isEmpty() ? "root" : becomeUser)
+            .equals(login.toString());
   }
 
   private TaskResult applyOverrides(ModuleTask task, Map<String, Object> vars, TaskResult result)

@@ -10,11 +10,11 @@ import java.util.Map;
  * Jinjava would write Java's {@code [a, b]}, {@code {a=1}}, {@code true}, a silent difference for a
  * playbook that passes a list to a command line or compares a rendered string.
  */
-final class PythonText {
+public final class PythonText {
   private PythonText() {}
 
   /** {@code str(value)}: a string is itself; containers hold the {@code repr} of their items. */
-  static String str(Object value) {
+  public static String str(Object value) {
     if (value instanceof CharSequence s) {
       return s.toString();
     }

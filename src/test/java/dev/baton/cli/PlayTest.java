@@ -385,6 +385,60 @@ class PlayTest {
             "h1 +: ok=4 +changed=2 +unreachable=0 +failed=0 +skipped=0 +rescued=0 +ignored=2");
   }
 
+  /**
+   * {@code become} to the user the connection already logs in as runs no sudo, as Ansible's default
+   * ({@code become_allow_same_user: false}): the task sees the environment a task without become
+   * sees (sudo would set SUDO_COMMAND), and runs where sudo is absent.
+   */
+  @Test
+  void becomeToTheLoginUserRunsNoSudo() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              tasks:
+                - shell: echo "x${SUDO_COMMAND:-}"
+                  register: plain
+                - shell: echo "x${SUDO_COMMAND:-}"
+                  become: true
+                  become_user: "{{ ansible_user }}"
+                  register: same
+                - assert:
+                    that: plain.stdout == same.stdout
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(r.stdout()).contains("ok: [h1]").doesNotContain("failed: [h1]");
+  }
+
+  /** {@code environment} values are templated per host, as Ansible templates them. */
+  @Test
+  void environmentValuesAreTemplated() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              vars:
+                who: world
+              environment:
+                GREETING: "{{ who }}-x"
+                LIST: "{{ [who] }}"
+              tasks:
+                - shell: echo "$GREETING $LIST"
+                  register: out
+                - assert:
+                    that: out.stdout == "world-x ['world']"
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+  }
+
   @Test
   void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
     Path inv = inventory("");
