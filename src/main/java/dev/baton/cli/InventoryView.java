@@ -32,7 +32,9 @@ final class InventoryView implements HostInventory {
 
   @Override
   public Map<String, Object> varsOf(String host) {
-    return inventory.hasHost(host) ? inventory.varsOf(host) : Map.of();
+    return inventory.hasHost(host) || inventory.isImplicitLocalhost(host)
+        ? inventory.varsOf(host)
+        : Map.of();
   }
 
   @Override

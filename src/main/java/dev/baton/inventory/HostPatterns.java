@@ -48,7 +48,7 @@ final class HostPatterns {
     ordered.addAll(exclude);
     Set<String> hosts = new LinkedHashSet<>();
     for (String p : ordered) {
-      if (inventory.hasHost(p)) {
+      if (inventory.hasHost(p) || inventory.isImplicitLocalhost(p)) {
         hosts.add(p);
         continue;
       }

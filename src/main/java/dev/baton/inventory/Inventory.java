@@ -39,6 +39,9 @@ public final class Inventory {
               + "|(\\.pyc|\\.pyo|\\.swp|\\.bak|~|\\.rpm|\\.md|\\.txt|\\.rst|\\.orig|\\.ini|\\.cfg"
               + "|\\.retry)$");
 
+  /** The names Ansible gives its implicit localhost ({@code C.LOCALHOST}). */
+  private static final List<String> IMPLICIT_LOCALHOST = List.of("localhost", "127.0.0.1", "::1");
+
   private final Map<String, Group> groups;
   private final Map<String, List<String>> hostsOfGroup;
   private final List<String> hosts;
@@ -251,6 +254,32 @@ public final class Inventory {
       origins.put(h.name, Collections.unmodifiableMap(marks));
       groupNames.put(h.name, hostGroups.stream().sorted().toList());
     }
+    for (String local : IMPLICIT_LOCALHOST) {
+      if (model.hosts.containsKey(local)) {
+        continue;
+      }
+      // Ansible's implicit localhost: in no group (not in 'all'), yet with the vars of group
+      // 'all' and of host_vars/<name>, and a local connection set on the host itself.
+      Map<String, Sourced> merged = new LinkedHashMap<>(model.groups.get(Model.ALL).vars);
+      for (Path dir : varsDirs) {
+        merged.putAll(groupFiles(files, groupFileVars, dir, model.groups.get(Model.ALL)));
+      }
+      Mark implicit = new Mark("<implicit localhost>", 0, 0);
+      merged.put("ansible_connection", new Sourced("local", implicit));
+      for (Path dir : varsDirs) {
+        merged.putAll(files.load(dir, "host_vars", local, implicit));
+      }
+      Map<String, Object> values = new LinkedHashMap<>();
+      Map<String, Mark> marks = new LinkedHashMap<>();
+      merged.forEach(
+          (k, v) -> {
+            values.put(k, v.value());
+            marks.put(k, v.mark());
+          });
+      vars.put(local, Collections.unmodifiableMap(values));
+      origins.put(local, Collections.unmodifiableMap(marks));
+      groupNames.put(local, List.of());
+    }
     return new Inventory(
         Collections.unmodifiableMap(groups),
         Collections.unmodifiableMap(hostsOfGroup),
@@ -335,8 +364,18 @@ public final class Inventory {
     return Optional.ofNullable(groups.get(name));
   }
 
+  /** True for a host the inventory names (not the implicit localhost). */
   public boolean hasHost(String host) {
-    return vars.containsKey(host);
+    return firstFile.containsKey(host);
+  }
+
+  /**
+   * True for {@code localhost}, {@code 127.0.0.1} or {@code ::1} when the inventory does not name
+   * it: Ansible's implicit localhost, which a pattern naming it exactly selects and {@code
+   * delegate_to} reaches with a local connection.
+   */
+  public boolean isImplicitLocalhost(String host) {
+    return !hasHost(host) && vars.containsKey(host);
   }
 
   /** Every host of a group, its children's included (Ansible's {@code groups['name']}). */
@@ -366,8 +405,9 @@ public final class Inventory {
     m.put("inventory_hostname_short", address ? host : host.split("\\.", -1)[0]);
     m.put("group_names", names);
     m.put("groups", hostsOfGroup);
-    Path file = Path.of(firstFile.get(host));
-    boolean real = Files.exists(file);
+    String first = firstFile.get(host);
+    boolean real = first != null && Files.exists(Path.of(first));
+    Path file = Path.of(first == null ? "" : first);
     m.put("inventory_file", real ? file.toAbsolutePath().normalize().toString() : null);
     m.put("inventory_dir", real ? file.toAbsolutePath().normalize().getParent().toString() : null);
     return Collections.unmodifiableMap(m);

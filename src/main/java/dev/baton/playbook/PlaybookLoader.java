@@ -90,7 +90,13 @@ public final class PlaybookLoader {
       Map.of(
           "handlers", "'handlers' is not supported by baton; run those steps as tasks",
           "roles", "'roles' is not supported by baton; put the role's tasks under 'tasks'",
-          "import_playbook", "'import_playbook' is not supported by baton; run each playbook");
+          "import_playbook", "'import_playbook' is not supported by baton; run each playbook",
+          "remote_user",
+              "'remote_user' is not supported by baton; set ansible_user in the inventory or"
+                  + " with -e ansible_user=NAME",
+          "connection",
+              "'connection' is not supported by baton; set ansible_connection (ssh or local) in"
+                  + " the inventory; hosts: localhost runs locally");
 
   /** Ansible task keywords baton knows but does not implement, with what to do instead. */
   private static final Map<String, String> UNSUPPORTED_TASK_KEYS =
@@ -107,7 +113,10 @@ public final class PlaybookLoader {
           Map.entry("include_tasks", "put the tasks in the playbook"),
           Map.entry("import_tasks", "put the tasks in the playbook"),
           Map.entry("include_role", "put the role's tasks in the playbook"),
-          Map.entry("import_role", "put the role's tasks in the playbook"));
+          Map.entry("import_role", "put the role's tasks in the playbook"),
+          Map.entry(
+              "remote_user", "set ansible_user in the inventory or with -e ansible_user=NAME"),
+          Map.entry("connection", "set ansible_connection (ssh or local) in the inventory"));
 
   private static final List<String> FQCN_PREFIXES = List.of("ansible.builtin.", "ansible.legacy.");
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");

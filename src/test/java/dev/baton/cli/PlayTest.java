@@ -439,6 +439,41 @@ class PlayTest {
     assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
   }
 
+  /**
+   * Ansible's implicit localhost: {@code hosts: localhost} and {@code delegate_to: localhost} run
+   * on the machine baton runs on with a local connection (not over SSH to port 22 of localhost,
+   * where nothing listens here), and it is not one of {@code all}.
+   */
+  @Test
+  void theImplicitLocalhostRunsLocallyAndIsNotInAll() throws IOException {
+    Path inv = inventory("");
+    Path here = work.resolve("here");
+    Files.createDirectories(here);
+    Path book =
+        playbook(
+            """
+            - hosts: localhost
+              tasks:
+                - command: touch %1$s/play
+            - hosts: h1
+              tasks:
+                - command: touch %1$s/delegated-{{ inventory_hostname }}
+                  delegate_to: localhost
+            - hosts: all
+              tasks:
+                - command: touch %1$s/all-{{ inventory_hostname }}
+            """
+                .formatted(here));
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(here.resolve("play")).exists();
+    assertThat(here.resolve("delegated-h1")).exists();
+    assertThat(here.resolve("all-h1")).exists();
+    assertThat(here.resolve("all-localhost")).doesNotExist();
+  }
+
   @Test
   void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
     Path inv = inventory("");

@@ -442,6 +442,18 @@ class PlaybookLoaderTest {
   }
 
   @Test
+  void remoteUserIsRefusedWithWhatToWriteNotTakenForBecomeUser() throws Exception {
+    assertThat(loadError("- hosts: all\n  remote_user: deploy\n  tasks: []\n"))
+        .isEqualTo(
+            "2:3: 'remote_user' is not supported by baton; set ansible_user in the inventory or"
+                + " with -e ansible_user=NAME");
+    assertThat(loadError("- hosts: all\n  tasks:\n    - command: ls\n      remote_user: deploy\n"))
+        .isEqualTo(
+            "4:7: 'remote_user' is not supported by baton; set ansible_user in the inventory or"
+                + " with -e ansible_user=NAME");
+  }
+
+  @Test
   void ansibleKeywordsBatonLacksSayWhatToDoInstead() throws Exception {
     assertThat(
             loadError("- hosts: all\n  tasks:\n    - command: ls {{ item }}\n      loop: [a, b]\n"))
