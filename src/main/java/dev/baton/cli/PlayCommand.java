@@ -68,8 +68,11 @@ final class PlayCommand implements Callable<Integer> {
 
   @Mixin RunOutput output;
 
+  @Mixin VaultOptions vault;
+
   @Override
   public Integer call() throws Exception {
+    vault.install();
     List<String> inv = new ArrayList<>(inventories);
     if (inv.isEmpty() && System.getenv("BATON_INVENTORY") != null) {
       inv.add(System.getenv("BATON_INVENTORY"));

@@ -34,6 +34,8 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Mixin RunOutput output;
 
+  @Mixin VaultOptions vault;
+
   /**
    * The extra vars a run stored, minus the secrets it masked: passing the mask back would make
    * "********" the password. Secrets are given again with {@code -e}.
@@ -46,6 +48,7 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    vault.install();
     RunStore store = RunStore.fromEnvironment();
     RunStore.RunRecord rec;
     try {

@@ -60,6 +60,15 @@ public final class TextFiles {
       }
       throw new NotUtf8(new Mark(file.toString(), line, text.length() - lineStart + 1));
     }
+    if (Vault.isVaulted(text)) {
+      // A file ansible-vault encrypted whole (vars files, group_vars, host_vars, inventories).
+      try {
+        return Vault.decrypt(text);
+      } catch (Vault.VaultException e) {
+        // The callers say which file, at 1:1.
+        throw new IOException("ansible-vault file: " + e.getMessage(), e);
+      }
+    }
     return text;
   }
 }

@@ -1,5 +1,6 @@
 package dev.baton.engine;
 
+import dev.baton.core.Vault;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,8 @@ public final class Redaction {
   /** Collects the values of secret-named variables, to scrub them from free text. */
   public static List<String> secretValues(Map<String, ?> vars) {
     List<String> out = new ArrayList<>();
+    // Whatever a vault held is a secret, whatever the variable is called.
+    Vault.revealed().stream().filter(s -> s.length() >= 3).forEach(out::add);
     vars.forEach(
         (k, v) -> {
           if (secretName(k) && v != null && v.toString().length() >= 3) {

@@ -2,6 +2,7 @@ package dev.baton.inventory;
 
 import dev.baton.core.Mark;
 import dev.baton.core.TextFiles;
+import dev.baton.core.Vault;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigInteger;
@@ -250,9 +251,12 @@ final class Yaml11 {
           "more than " + MAX_VALUES + " values once aliases are expanded (alias bomb?)");
     }
     String tag = node.getTag().getValue();
-    if (tag.equals("!vault")) {
-      throw new InventoryException(
-          mark(file, node), "vault-encrypted values (!vault) are not supported by baton");
+    if (tag.equals("!vault") && node instanceof ScalarNode vaulted) {
+      try {
+        return Vault.decrypt(vaulted.getValue());
+      } catch (Vault.VaultException e) {
+        throw new InventoryException(mark(file, node), "!vault value: " + e.getMessage());
+      }
     }
     if (node instanceof MappingNode m) {
       Map<String, Object> map = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package dev.baton.playbook;
 
 import dev.baton.core.Mark;
 import dev.baton.core.TextFiles;
+import dev.baton.core.Vault;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -156,6 +157,13 @@ final class YamlSource {
       throw error(node, "nested more than " + MAX_DEPTH + " levels deep (recursive alias?)");
     }
     if (node instanceof ScalarNode s) {
+      if (s.getTag().getValue().equals("!vault")) {
+        try {
+          return Vault.decrypt(s.getValue());
+        } catch (Vault.VaultException e) {
+          throw error(node, "!vault value: " + e.getMessage());
+        }
+      }
       return scalar(s);
     }
     if (node instanceof SequenceNode seq) {

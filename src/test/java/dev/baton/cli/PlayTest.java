@@ -474,6 +474,58 @@ class PlayTest {
     assertThat(here.resolve("all-localhost")).doesNotExist();
   }
 
+  /**
+   * ansible-vault's own output (src/test/resources/vault): an inline {@code !vault} value under a
+   * name that does not look secret and a whole vaulted vars file. With the password file both reach
+   * the host decrypted, and neither plaintext appears on the console or in the journal; without it,
+   * or with the wrong one, the run is refused before it connects.
+   */
+  @Test
+  void vaultedValuesAndFilesAreDecryptedAndNeverShown() throws IOException {
+    Path inv = inventory("");
+    Path vault = Path.of("src/test/resources/vault").toAbsolutePath();
+    String inline = Files.readString(vault.resolve("inline11.yml"));
+    String envelope = inline.substring(inline.indexOf("!vault |"));
+    Path out = hosts.home(0).resolve("motd.txt");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              vars_files:
+                - %s
+              vars:
+                motd: %s
+              tasks:
+                - copy:
+                    content: "{{ motd }} {{ port }} {{ api_token }}"
+                    dest: %s
+                - debug:
+                    var: motd
+            """
+                .formatted(vault.resolve("vars.yml"), envelope.replace("\n", "\n    "), out));
+
+    Baton.Result r =
+        play(inv, book, "--vault-password-file", vault.resolve("password.txt").toString());
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(out).content().isEqualTo("S3cr3t!value 8080 tok-123");
+    assertThat(r.all()).doesNotContain("S3cr3t!value").doesNotContain("tok-123");
+    assertThat(Files.readString(journalOf(r)))
+        .doesNotContain("S3cr3t!value")
+        .doesNotContain("tok-123");
+
+    Files.delete(out);
+    Baton.Result none = play(inv, book);
+    assertThat(none.exitCode()).as(none.all()).isEqualTo(4);
+    assertThat(none.stderr())
+        .contains("site.yml:5:11: !vault value: vaulted value found but no vault secret given");
+    Baton.Result wrong =
+        play(inv, book, "--vault-password-file", vault.resolve("prod-password.txt").toString());
+    assertThat(wrong.exitCode()).as(wrong.all()).isEqualTo(4);
+    assertThat(wrong.stderr()).contains("no vault secret given decrypts it");
+    assertThat(out).doesNotExist();
+  }
+
   @Test
   void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
     Path inv = inventory("");

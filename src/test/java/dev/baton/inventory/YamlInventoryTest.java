@@ -51,6 +51,29 @@ class YamlInventoryTest {
     assertThat(i.originsOf("p1").get("dlc")).isEqualTo(new Mark(inv.toString(), 3, 5));
   }
 
+  /** A {@code !vault} host variable (ansible-vault's output) is its plaintext with the password. */
+  @Test
+  void aVaultedVariableIsDecryptedWithTheRunsSecret() throws Exception {
+    Path fixtures = Path.of("src/test/resources/vault");
+    String inline = java.nio.file.Files.readString(fixtures.resolve("inline11.yml"));
+    String envelope = inline.substring(inline.indexOf("!vault |")).replace("\n", "\n    ");
+    Path inv =
+        write(dir, "inv.yml", "all:\n  hosts:\n    p1:\n      become_pw: " + envelope + "\n");
+    byte[] pw =
+        java.nio.file.Files.readString(fixtures.resolve("password.txt"))
+            .strip()
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      dev.baton.core.Vault.use(List.of(new dev.baton.core.Vault.Secret("default", pw)));
+      assertThat(load(inv).varsOf("p1")).containsEntry("become_pw", "S3cr3t!value");
+      dev.baton.core.Vault.use(List.of());
+      assertThatThrownBy(() -> load(inv))
+          .hasMessageContaining("inv.yml:4:18: !vault value: vaulted value found but no vault");
+    } finally {
+      dev.baton.core.Vault.use(List.of());
+    }
+  }
+
   @Test
   void scalarsAreTypedAsYaml11LikeAnsible() throws Exception {
     Path inv =
