@@ -74,6 +74,7 @@ final class Launcher {
     } catch (InventoryException e) {
       throw new BatonCliException(ExitCodes.BAD_INPUT, e.getMessage(), e);
     }
+    connectionNotes(inventory).forEach(n -> err.println("[WARNING]: " + n));
     Path book = Path.of(req.playbook());
     if (!Files.isRegularFile(book)) {
       throw new BatonCliException(ExitCodes.BAD_INPUT, "playbook not found: " + book);
@@ -381,12 +382,45 @@ final class Launcher {
       if (hc.password() != null) {
         spec = spec.withPassword(hc.password());
       }
+      if (hc.proxyJump() != null) {
+        spec = spec.withProxyJump(hc.proxyJump());
+      }
       Object timeout = vars.get("ansible_timeout");
       if (timeout != null) {
         spec = spec.withConnectTimeout(Duration.ofSeconds(Long.parseLong(timeout.toString())));
+      } else if (hc.connectTimeout() != null) {
+        spec = spec.withConnectTimeout(Duration.ofSeconds(hc.connectTimeout()));
       }
       return ssh.connect(spec);
     };
+  }
+
+  /**
+   * The connection settings baton does not act on (SSH options it cannot honour, ...), once each,
+   * with the hosts they concern: the operator sees them before anything runs.
+   */
+  static List<String> connectionNotes(Inventory inventory) {
+    Map<String, List<String>> hostsOfNote = new LinkedHashMap<>();
+    for (String h : inventory.hosts()) {
+      List<String> notes;
+      try {
+        notes = inventory.connectionOf(h).notes();
+      } catch (InventoryException | RuntimeException e) {
+        continue; // a bad value is refused when the host is connected to, with its place
+      }
+      for (String n : notes) {
+        String text = n.startsWith(h + ": ") ? n.substring(h.length() + 2) : n;
+        hostsOfNote.computeIfAbsent(text, k -> new ArrayList<>()).add(h);
+      }
+    }
+    List<String> out = new ArrayList<>();
+    hostsOfNote.forEach(
+        (text, hs) ->
+            out.add(
+                (hs.size() == 1 ? hs.get(0) : hs.size() + " hosts (" + hs.get(0) + ", ...)")
+                    + ": "
+                    + text));
+    return out;
   }
 
   /** {@code ~/x} as the shell and Ansible read it. */

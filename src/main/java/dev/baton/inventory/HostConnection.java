@@ -15,6 +15,8 @@ import java.util.Map;
  * @param port {@code ansible_port} / {@code ansible_ssh_port}; null lets ~/.ssh/config decide (22)
  * @param user {@code ansible_user} / {@code ansible_ssh_user}; null lets ~/.ssh/config decide
  * @param privateKeyFile {@code ansible_ssh_private_key_file} / {@code ansible_private_key_file}
+ * @param proxyJump the jump host of {@code ansible_ssh_common_args} and the like ({@link SshArgs})
+ * @param connectTimeout {@code -o ConnectTimeout=} of those arguments, seconds
  * @param password {@code ansible_password} / {@code ansible_ssh_pass}: a secret, never shown
  * @param type {@code ansible_connection}: ssh (also "smart") or local
  * @param become {@code ansible_become}
@@ -28,6 +30,8 @@ public record HostConnection(
     Integer port,
     String user,
     String privateKeyFile,
+    String proxyJump,
+    Integer connectTimeout,
     String password,
     Type type,
     boolean become,
@@ -43,14 +47,10 @@ public record HostConnection(
 
   private static final List<String> IGNORED =
       List.of(
-          "ansible_ssh_common_args",
-          "ansible_ssh_extra_args",
-          "ansible_ssh_args",
           "ansible_sftp_extra_args",
           "ansible_scp_extra_args",
           "ansible_become_flags",
-          "ansible_become_exe",
-          "ansible_python_interpreter");
+          "ansible_become_exe");
 
   public HostConnection {
     notes = List.copyOf(notes);
@@ -94,6 +94,36 @@ public record HostConnection(
           "ansible_become_method '" + method + "' is not supported: baton becomes only with sudo");
     }
     List<String> notes = new ArrayList<>();
+    SshArgs args = new SshArgs(null, null, null, null, null, List.of());
+    StringBuilder given = new StringBuilder();
+    List<String> argVars =
+        List.of("ansible_ssh_args", "ansible_ssh_common_args", "ansible_ssh_extra_args");
+    for (String n : argVars) {
+      String v = r.string(n);
+      if (v != null) {
+        given.append(v).append(' ');
+      }
+    }
+    if (given.length() > 0) {
+      try {
+        args = SshArgs.parse(given.toString());
+      } catch (dev.baton.core.Shlex.SplitException e) {
+        throw r.error("ansible_ssh_common_args", "SSH arguments: " + e.getMessage());
+      }
+      String from =
+          argVars.stream()
+              .filter(vars::containsKey)
+              .map(n -> n + " (" + r.where(n) + ")")
+              .toList()
+              .toString();
+      for (String note : args.notes()) {
+        notes.add(host + ": " + from + ": " + note);
+      }
+    }
+    // Explicit connection variables win over the same setting inside the SSH arguments.
+    port = port != null ? port : args.port();
+    user = user != null ? user : args.user();
+    key = key != null ? key : args.identityFile();
     for (String ignored : IGNORED) {
       if (vars.containsKey(ignored)) {
         notes.add(
@@ -112,6 +142,8 @@ public record HostConnection(
         port,
         user,
         key,
+        args.proxyJump(),
+        args.connectTimeout(),
         password,
         type,
         become,
@@ -132,6 +164,8 @@ public record HostConnection(
         + user
         + ", privateKeyFile="
         + privateKeyFile
+        + ", proxyJump="
+        + proxyJump
         + ", password="
         + (password == null ? "none" : "********")
         + ", type="

@@ -526,6 +526,40 @@ class PlayTest {
     assertThat(out).doesNotExist();
   }
 
+  /**
+   * {@code ansible_ssh_common_args} is read as Ansible passes it to ssh: here the host's port is
+   * only there ({@code -p}), and the run reaches it; an option baton cannot act on is a warning
+   * before anything runs, not dropped silently.
+   */
+  @Test
+  void sshCommonArgsAreHonouredAndTheRestIsWarnedAbout() throws IOException {
+    Path inv = work.resolve("args.ini");
+    Files.writeString(
+        inv,
+        "h1 ansible_host="
+            + hosts.address(0)
+            + " ansible_ssh_common_args='-p "
+            + hosts.port(0)
+            + " -o StrictHostKeyChecking=no'\n[all:vars]\nansible_user="
+            + hosts.user()
+            + "\nansible_ssh_private_key_file="
+            + hosts.clientKey()
+            + "\nbaton_known_hosts_file="
+            + hosts.knownHosts()
+            + "\n");
+    Path book = playbook("- hosts: h1\n  tasks:\n    - command: touch reached\n");
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(hosts.home(0).resolve("reached")).exists();
+    assertThat(r.stderr())
+        .contains(
+            "[WARNING]: h1: [ansible_ssh_common_args ("
+                + inv
+                + ":1)]: -o StrictHostKeyChecking=no is not acted on");
+  }
+
   @Test
   void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
     Path inv = inventory("");

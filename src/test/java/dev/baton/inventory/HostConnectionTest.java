@@ -25,6 +25,8 @@ class HostConnectionTest {
                 null,
                 null,
                 null,
+                null,
+                null,
                 HostConnection.Type.SSH,
                 false,
                 null,
@@ -57,12 +59,37 @@ class HostConnectionTest {
     assertThat(c.becomeUser()).isEqualTo("dbadmin");
     assertThat(c.becomePassword()).isEqualTo("s3cret");
     assertThat(c.sudo().user()).isEqualTo("dbadmin");
+    assertThat(c.proxyJump()).isEqualTo("jump");
+    assertThat(c.notes()).isEmpty();
+    assertThat(c.toString()).doesNotContain("s3cret").contains("becomePassword=********");
+  }
+
+  /**
+   * The SSH arguments Ansible passes to ssh are honoured where baton can act on them; explicit
+   * connection variables win; the rest is named in a note, never dropped silently.
+   */
+  @Test
+  void sshArgumentsAreHonouredOrNamedInANote() throws Exception {
+    Path inv =
+        write(
+            dir,
+            "hosts",
+            """
+            h1 ansible_user=oe ansible_ssh_common_args='-J bastion:2022 -p 2200 -l ignored -o ConnectTimeout=7 -o ControlMaster=auto -o StrictHostKeyChecking=no' ansible_ssh_extra_args='-F cfg'
+            """);
+    HostConnection c = load(inv).connectionOf("h1");
+    assertThat(c.proxyJump()).isEqualTo("bastion:2022");
+    assertThat(c.port()).isEqualTo(2200);
+    assertThat(c.user()).as("ansible_user wins").isEqualTo("oe");
+    assertThat(c.connectTimeout()).isEqualTo(7);
+    String from =
+        "h1: [ansible_ssh_common_args (" + inv + ":1), ansible_ssh_extra_args (" + inv + ":1)]: ";
     assertThat(c.notes())
         .containsExactly(
-            "prod-db: ansible_ssh_common_args ("
-                + inv
-                + ":8) is ignored by baton; put SSH options in ~/.ssh/config");
-    assertThat(c.toString()).doesNotContain("s3cret").contains("becomePassword=********");
+            from
+                + "-o StrictHostKeyChecking=no is not acted on (host keys: baton_known_hosts_file,"
+                + " strict by default)",
+            from + "-F cfg is not read: put its settings in ~/.ssh/config");
   }
 
   @Test
