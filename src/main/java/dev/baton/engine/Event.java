@@ -44,6 +44,20 @@ public sealed interface Event {
       implements Event {}
 
   /**
+   * One item of a looping task finished on one host ({@code label} as the console shows it); the
+   * task's own {@link HostResult} follows with every item's result under {@code results}.
+   */
+  record ItemResult(
+      Instant at,
+      String path,
+      String task,
+      String host,
+      String label,
+      TaskResult result,
+      String delegatedTo)
+      implements Event {}
+
+  /**
    * A result restored by {@code baton resume}: the run that made it, and whether it did work there
    * (changed something with a module that is not asked again), which later resumes need to know.
    */

@@ -5,9 +5,11 @@ import dev.baton.modules.Module;
 import dev.baton.modules.ModuleContext;
 import dev.baton.modules.OnResume;
 import dev.baton.modules.TaskResult;
+import dev.baton.playbook.Loop;
 import dev.baton.playbook.ModuleTask;
 import dev.baton.ssh.Become;
 import dev.baton.ssh.RemoteException;
+import dev.baton.template.PythonText;
 import dev.baton.template.TemplateException;
 import dev.baton.template.Templater;
 import java.nio.file.Path;
@@ -101,6 +103,9 @@ final class TaskStep {
       }
     }
 
+    if (task.options().loop() != null) {
+      return runLoop(host, task, path, eff, vars, task.options().loop(), start, noLog);
+    }
     try {
       for (String cond : eff.when()) {
         if (!templater.test(cond, vars, task.mark())) {
@@ -131,6 +136,194 @@ final class TaskStep {
     boolean ignored =
         result instanceof TaskResult.Failed && Boolean.TRUE.equals(eff.ignoreErrors());
     return finish(host, task, path, start, result, delegate, ignored, noLog);
+  }
+
+  /**
+   * A looping task on one host, as Ansible runs it: for each item the conditions, arguments and
+   * delegation are evaluated with the item's variables, the module runs (with its retries and
+   * failed_when / changed_when), and the item's line is reported; the task's result holds every
+   * item's under {@code results}, changed when any changed, failed when any failed. An item whose
+   * host is unreachable ends the loop.
+   */
+  private Outcome runLoop(
+      HostRun host,
+      ModuleTask task,
+      String path,
+      Inherited eff,
+      Map<String, Object> vars,
+      Loop loop,
+      Instant start,
+      boolean noLog) {
+    List<Object> items;
+    try {
+      items = loopItems(loop, vars);
+    } catch (TemplateException e) {
+      return finish(host, task, path, start, TaskResult.failed(e.getMessage()), null, false, noLog);
+    }
+    if (items.isEmpty()) {
+      TaskResult r =
+          new TaskResult.Skipped(
+              "No items in the list", TaskResult.data("skipped_reason", "No items in the list"));
+      return finish(host, task, path, start, r, null, false, noLog);
+    }
+    List<Map<String, Object>> results = new ArrayList<>();
+    boolean changed = false;
+    boolean failed = false;
+    boolean allSkipped = true;
+    TaskResult unreachable = null;
+    String delegate = null;
+    for (int i = 0; i < items.size(); i++) {
+      if (i > 0 && loop.pauseSeconds() > 0) {
+        sleep((int) loop.pauseSeconds());
+      }
+      Object item = items.get(i);
+      Map<String, Object> itemVars = new LinkedHashMap<>(vars);
+      itemVars.put(loop.loopVar(), item);
+      itemVars.put("ansible_loop_var", loop.loopVar());
+      if (loop.indexVar() != null) {
+        itemVars.put(loop.indexVar(), i);
+      }
+      if (loop.extended()) {
+        itemVars.put("ansible_loop", extendedLoop(items, i));
+      }
+      TaskResult r;
+      String label = PythonText.str(item);
+      try {
+        if (loop.label() != null) {
+          label = PythonText.str(templater.render(loop.label(), itemVars, task.mark()));
+        }
+        r = itemOnce(host, task, eff, itemVars);
+        delegate =
+            eff.delegateTo() == null
+                ? null
+                : String.valueOf(templater.render(eff.delegateTo(), itemVars, task.mark()));
+      } catch (TemplateException e) {
+        r = TaskResult.failed(e.getMessage());
+      }
+      Map<String, Object> reg = registered(r);
+      reg.put(loop.loopVar(), item);
+      reg.put("ansible_loop_var", loop.loopVar());
+      if (loop.indexVar() != null) {
+        reg.put(loop.indexVar(), i);
+        reg.put("ansible_index_var", loop.indexVar());
+      }
+      results.add(templater.hostData(reg));
+      changed |= Boolean.TRUE.equals(reg.get("changed"));
+      failed |= r instanceof TaskResult.Failed;
+      allSkipped &= r instanceof TaskResult.Skipped;
+      emit.on(
+          new Event.ItemResult(
+              Instant.now(),
+              path,
+              task.name(),
+              host.name,
+              label,
+              safeForReports(withData(r, reg), noLog, host),
+              delegate));
+      if (r instanceof TaskResult.Unreachable) {
+        unreachable = r;
+        break;
+      }
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("results", results);
+    data.put("changed", changed);
+    String msg = failed ? "One or more items failed" : "All items completed";
+    data.put("msg", msg);
+    TaskResult agg;
+    if (unreachable != null) {
+      agg = new TaskResult.Unreachable(unreachable.msg(), data);
+    } else if (failed) {
+      agg = new TaskResult.Failed(msg, data);
+    } else if (allSkipped) {
+      data.put("skipped", true);
+      agg = new TaskResult.Skipped("All items skipped", data);
+    } else {
+      agg = changed ? new TaskResult.Changed(msg, data) : new TaskResult.Ok(msg, data);
+    }
+    boolean ignored = agg instanceof TaskResult.Failed && Boolean.TRUE.equals(eff.ignoreErrors());
+    return finish(host, task, path, start, agg, delegate, ignored, noLog);
+  }
+
+  /** One item: its conditions, then the module with the item's arguments and delegation. */
+  private TaskResult itemOnce(
+      HostRun host, ModuleTask task, Inherited eff, Map<String, Object> itemVars)
+      throws TemplateException {
+    for (String cond : eff.when()) {
+      if (!templater.test(cond, itemVars, task.mark())) {
+        return new TaskResult.Skipped(
+            "Conditional result was False: " + cond,
+            TaskResult.data(
+                "skip_reason", "Conditional result was False", "false_condition", cond));
+      }
+    }
+    String delegate =
+        eff.delegateTo() == null
+            ? null
+            : String.valueOf(templater.render(eff.delegateTo(), itemVars, task.mark()));
+    Map<String, Object> args = renderArgs(task, itemVars);
+    return callWithRetries(
+        host, task, eff.rendered(templater, itemVars, task.mark()), itemVars, args, delegate);
+  }
+
+  /**
+   * The items of a loop for this host: {@code loop} and {@code with_list} take a list as it is,
+   * {@code with_items} flattens one level, {@code with_dict} gives {@code {key, value}} pairs.
+   */
+  private List<Object> loopItems(Loop loop, Map<String, Object> vars) throws TemplateException {
+    Object v = loop.items() == null ? List.of() : templater.render(loop.items(), vars, loop.mark());
+    if (loop.keyword().equals("with_dict")) {
+      if (!(v instanceof Map<?, ?> m)) {
+        throw new TemplateException(
+            loop.mark(), "with_dict expects a mapping, got " + PythonText.str(v));
+      }
+      List<Object> out = new ArrayList<>();
+      m.forEach(
+          (k, val) -> {
+            Map<String, Object> pair = new LinkedHashMap<>();
+            pair.put("key", k);
+            pair.put("value", val);
+            out.add(pair);
+          });
+      return out;
+    }
+    if (loop.keyword().equals("with_items") && !(v instanceof List<?>)) {
+      return v == null ? List.of() : List.of(v);
+    }
+    if (!(v instanceof List<?> l)) {
+      throw new TemplateException(
+          loop.mark(),
+          "Invalid data passed to '"
+              + loop.keyword()
+              + "', it requires a list, got this instead: "
+              + PythonText.str(v));
+    }
+    List<Object> out = new ArrayList<>();
+    for (Object o : l) {
+      if (loop.keyword().equals("with_items") && o instanceof List<?> inner) {
+        out.addAll(inner);
+      } else {
+        out.add(o);
+      }
+    }
+    return out;
+  }
+
+  /** {@code ansible_loop} of {@code loop_control: {extended: true}}. */
+  private static Map<String, Object> extendedLoop(List<Object> items, int i) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    int n = items.size();
+    m.put("allitems", items);
+    m.put("index", i + 1);
+    m.put("index0", i);
+    m.put("revindex", n - i);
+    m.put("revindex0", n - i - 1);
+    m.put("first", i == 0);
+    m.put("last", i == n - 1);
+    m.put("length", n);
+    m.put("previtem", i > 0 ? items.get(i - 1) : null);
+    m.put("nextitem", i < n - 1 ? items.get(i + 1) : null);
+    return m;
   }
 
   /** Copies a run_once result to another host of the play, as Ansible does. */

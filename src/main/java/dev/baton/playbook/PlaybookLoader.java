@@ -65,7 +65,12 @@ public final class PlaybookLoader {
           "become_user",
           "vars",
           "environment",
-          "args");
+          "args",
+          "loop",
+          "with_items",
+          "with_list",
+          "with_dict",
+          "loop_control");
 
   /** Task keywords a block passes on to its tasks; the others only make sense on one task. */
   static final Set<String> BLOCK_KEYWORDS =
@@ -101,9 +106,12 @@ public final class PlaybookLoader {
   /** Ansible task keywords baton knows but does not implement, with what to do instead. */
   private static final Map<String, String> UNSUPPORTED_TASK_KEYS =
       Map.ofEntries(
-          Map.entry("loop", "write one task per item"),
-          Map.entry("with_items", "write one task per item"),
-          Map.entry("loop_control", "write one task per item"),
+          Map.entry("with_fileglob", "use loop with a list"),
+          Map.entry(
+              "with_sequence", "use loop with range(), e.g. loop: \"{{ range(1, 4) | list }}\""),
+          Map.entry("with_nested", "use loop with a list of lists"),
+          Map.entry("with_together", "use loop with zip()"),
+          Map.entry("with_subelements", "use loop with subelements"),
           Map.entry("notify", "baton has no handlers; run those steps as tasks"),
           Map.entry("check_mode", "use --check for the whole run"),
           Map.entry("async", "tasks run to the end, bounded by 'timeout'"),
@@ -579,7 +587,84 @@ public final class PlaybookLoader {
           bool(n.get("become"), "become"),
           string(n.get("become_user"), "become_user"),
           mapValue(n.get("vars"), "vars"),
-          mapValue(n.get("environment"), "environment"));
+          mapValue(n.get("environment"), "environment"),
+          loop(n));
+    }
+
+    private static final List<String> LOOP_KEYWORDS =
+        List.of("loop", "with_items", "with_list", "with_dict");
+    private static final Set<String> LOOP_CONTROL =
+        Set.of("loop_var", "index_var", "label", "pause", "extended");
+
+    /** {@code loop} or one {@code with_*}, with its {@code loop_control}; null for none. */
+    private Loop loop(Map<String, Node> n) throws PlaybookException {
+      List<String> given = LOOP_KEYWORDS.stream().filter(n::containsKey).toList();
+      Node control = n.get("loop_control");
+      if (given.isEmpty()) {
+        if (control != null) {
+          throw src.error(control, "'loop_control' needs a 'loop' in the same task");
+        }
+        return null;
+      }
+      if (given.size() > 1) {
+        throw src.error(
+            n.get(given.get(1)),
+            "a task has one loop, not both '" + given.get(0) + "' and '" + given.get(1) + "'");
+      }
+      String keyword = given.get(0);
+      Node itemsNode = n.get(keyword);
+      Object items = src.value(itemsNode);
+      boolean dict = keyword.equals("with_dict");
+      if (!(items instanceof String)
+          && !(dict ? items instanceof Map : items instanceof List)
+          && !(items == null && !dict)) {
+        throw src.error(
+            itemsNode,
+            "'"
+                + keyword
+                + "' must be "
+                + (dict ? "a mapping" : "a list")
+                + " or a template, got "
+                + describe(itemsNode));
+      }
+      String loopVar = "item";
+      String indexVar = null;
+      String label = null;
+      double pause = 0;
+      boolean extended = false;
+      if (control != null && !YamlSource.isNull(control)) {
+        if (!(control instanceof MappingNode cm)) {
+          throw src.error(control, "'loop_control' must be a mapping, got " + describe(control));
+        }
+        for (NodeTuple t : src.entries(cm)) {
+          String k = src.key(t.getKeyNode());
+          Node v = t.getValueNode();
+          switch (k) {
+            case "loop_var" -> loopVar = identifier(v, "loop_var");
+            case "index_var" -> indexVar = identifier(v, "index_var");
+            case "label" -> label = string(v, "label");
+            case "pause" -> {
+              Integer seconds = integer(v, "pause");
+              pause = seconds == null ? 0 : seconds;
+            }
+            case "extended" -> extended = Boolean.TRUE.equals(bool(v, "extended"));
+            default ->
+                throw src.error(
+                    t.getKeyNode(),
+                    "unknown key '" + k + "' in loop_control" + Suggest.hint(k, LOOP_CONTROL));
+          }
+        }
+      }
+      return new Loop(
+          keyword, items, loopVar, indexVar, label, pause, extended, src.mark(itemsNode));
+    }
+
+    private String identifier(Node v, String key) throws PlaybookException {
+      String name = string(v, key);
+      if (name == null || !IDENTIFIER.matcher(name).matches()) {
+        throw src.error(v, "'" + key + "' must be a variable name, got " + describe(v));
+      }
+      return name;
     }
 
     private String register(Node v) throws PlaybookException {

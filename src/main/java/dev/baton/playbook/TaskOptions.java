@@ -11,6 +11,7 @@ import java.util.Set;
  *
  * @param timeoutSeconds null when not set
  * @param delaySeconds seconds between {@code until} attempts
+ * @param loop the task's loop, or null
  */
 public record TaskOptions(
     String register,
@@ -29,7 +30,8 @@ public record TaskOptions(
     Boolean become,
     String becomeUser,
     java.util.Map<String, Object> vars,
-    java.util.Map<String, Object> environment) {
+    java.util.Map<String, Object> environment,
+    Loop loop) {
 
   public static final TaskOptions NONE =
       new TaskOptions(
@@ -49,7 +51,8 @@ public record TaskOptions(
           null,
           null,
           java.util.Map.of(),
-          java.util.Map.of());
+          java.util.Map.of(),
+          null);
 
   public TaskOptions {
     when = List.copyOf(when);

@@ -38,6 +38,10 @@ public final class ConsoleReporter implements EventListener {
   private final boolean terminal;
   private final int verbosity;
   private final Map<String, String> moduleByPath = new LinkedHashMap<>();
+
+  /** Host and path of the looping tasks whose items were printed: their own line is not. */
+  private final java.util.Set<String> looped = new java.util.HashSet<>();
+
   private final Map<String, Duration> taskDurations = new LinkedHashMap<>();
   private final Map<String, Event.Progress> progress = new LinkedHashMap<>();
   private final Map<String, long[]> rateBase = new LinkedHashMap<>();
@@ -87,8 +91,18 @@ public final class ConsoleReporter implements EventListener {
       runningSince = System.nanoTime();
       progress.clear();
       rateBase.clear();
+    } else if (event instanceof Event.ItemResult e) {
+      looped.add(e.path() + "\0" + e.host());
+      printItem(e);
     } else if (event instanceof Event.HostResult e) {
-      printResult(e);
+      if (looped.remove(e.path() + "\0" + e.host())) {
+        // Each item had its line, as in Ansible; only an ignored failure says so once more.
+        if (e.ignored()) {
+          println(color(CYAN, "...ignoring"));
+        }
+      } else {
+        printResult(e);
+      }
     } else if (event instanceof Event.HostRescued e) {
       if (verbosity >= 1) {
         println(color(MAGENTA, "rescued: [" + e.host() + "]"));
@@ -101,6 +115,37 @@ public final class ConsoleReporter implements EventListener {
     } else if (event instanceof Event.RunFinished e) {
       recap(e.stats());
       durations();
+    }
+  }
+
+  /** One item of a loop, as Ansible's default callback prints it. */
+  private void printItem(Event.ItemResult e) {
+    String who = "[" + e.host() + (e.delegatedTo() != null ? " -> " + e.delegatedTo() : "") + "]";
+    TaskResult r = e.result();
+    String item = "(item=" + e.label() + ")";
+    String module = moduleByPath.getOrDefault(e.path(), "");
+    Map<String, Object> shown = new LinkedHashMap<>(shown(r));
+    // The item and its index are in the label already.
+    shown.remove(String.valueOf(r.data().get("ansible_loop_var")));
+    shown.remove(String.valueOf(r.data().get("ansible_index_var")));
+    shown
+        .keySet()
+        .removeAll(java.util.Set.of("changed", "failed", "ansible_loop_var", "ansible_index_var"));
+    String detail =
+        (verbosity >= 1 || module.equals("debug")) && !shown.isEmpty()
+            ? " => " + Json.write(shown)
+            : "";
+    if (r instanceof TaskResult.Ok) {
+      println(color(GREEN, "ok: " + who + " => " + item + detail));
+    } else if (r instanceof TaskResult.Changed) {
+      println(color(YELLOW, "changed: " + who + " => " + item + detail));
+    } else if (r instanceof TaskResult.Skipped) {
+      println(color(CYAN, "skipping: " + who + " => " + item));
+    } else if (r instanceof TaskResult.Unreachable) {
+      println(
+          color(RED, "fatal: " + who + " " + item + ": UNREACHABLE! => " + Json.write(failure(r))));
+    } else {
+      println(color(RED, "failed: " + who + " " + item + " => " + Json.write(failure(r))));
     }
   }
 

@@ -560,6 +560,63 @@ class PlayTest {
                 + ":1)]: -o StrictHostKeyChecking=no is not acted on");
   }
 
+  /**
+   * Loops as ansible-playbook 2.14 runs the same playbook (with a local connection): one line per
+   * item, the registered {@code results} (item, ansible_loop_var, changed/failed per item, "One or
+   * more items failed"), {@code when} per item with loop_control's loop_var, index_var and label,
+   * an empty list skipped, and the same recap for those four tasks ({@code ok=3 changed=1 ...
+   * skipped=1 ... ignored=1}; the two with_* tasks add ok=2 changed=2 here).
+   */
+  @Test
+  void loopsRunAsAnsibleRunsThem() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              tasks:
+                - name: loop
+                  command: "test {{ item }} != b"
+                  loop: [a, b, c]
+                  register: r
+                  ignore_errors: true
+                - name: show
+                  debug:
+                    msg: "{{ r.results | length }} {{ r.changed }} {{ r.failed }} {{ r.msg }} {{ r.results[1].item }} {{ r.results[1].ansible_loop_var }}"
+                - name: when per item
+                  debug: msg="{{ x }} at {{ i }}"
+                  loop: [1, 2]
+                  loop_control:
+                    loop_var: x
+                    index_var: i
+                    label: "n{{ x }}"
+                  when: x > 1
+                - name: empty
+                  command: "true"
+                  loop: []
+                - name: with_items flattens, with_dict pairs
+                  shell: echo "{{ item }}" >> items.txt
+                  with_items: [[p, q], r]
+                - shell: echo "{{ item.key }}={{ item.value }}" >> items.txt
+                  with_dict: {k: v}
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(r.stdout())
+        .contains("changed: [h1] => (item=a)")
+        .contains("failed: [h1] (item=b) => {")
+        .contains("changed: [h1] => (item=c)")
+        .contains("...ignoring")
+        .contains("{\"msg\":\"3 True True One or more items failed b item\"}")
+        .contains("skipping: [h1] => (item=n1)")
+        .contains("ok: [h1] => (item=n2) => {\"msg\":\"2 at 1\"}")
+        .containsPattern(
+            "h1 +: ok=5 +changed=3 +unreachable=0 +failed=0 +skipped=1 +rescued=0 +ignored=1");
+    assertThat(hosts.home(0).resolve("items.txt")).content().isEqualTo("p\nq\nr\nk=v\n");
+  }
+
   @Test
   void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
     Path inv = inventory("");

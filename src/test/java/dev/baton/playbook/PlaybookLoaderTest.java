@@ -54,7 +54,8 @@ class PlaybookLoaderTest {
             (Boolean) m.get("become"),
             (String) m.get("become_user"),
             (Map<String, Object>) m.get("vars"),
-            (Map<String, Object>) m.get("environment"));
+            (Map<String, Object>) m.get("environment"),
+            (dev.baton.playbook.Loop) m.get("loop"));
     return o;
   }
 
@@ -456,8 +457,24 @@ class PlaybookLoaderTest {
   @Test
   void ansibleKeywordsBatonLacksSayWhatToDoInstead() throws Exception {
     assertThat(
-            loadError("- hosts: all\n  tasks:\n    - command: ls {{ item }}\n      loop: [a, b]\n"))
-        .isEqualTo("4:7: 'loop' is not supported by baton; write one task per item");
+            loadError(
+                "- hosts: all\n  tasks:\n    - command: ls {{ item }}\n      with_sequence: 1-3\n"))
+        .isEqualTo(
+            "4:7: 'with_sequence' is not supported by baton; use loop with range(), e.g. loop:"
+                + " \"{{ range(1, 4) | list }}\"");
+    assertThat(
+            loadError(
+                "- hosts: all\n  tasks:\n    - command: ls\n      loop: [a]\n      with_items: [b]\n"))
+        .isEqualTo("5:19: a task has one loop, not both 'loop' and 'with_items'");
+    assertThat(
+            loadError(
+                "- hosts: all\n  tasks:\n    - command: ls\n      loop_control: {loop_var: x}\n"))
+        .isEqualTo("4:21: 'loop_control' needs a 'loop' in the same task");
+    assertThat(
+            loadError(
+                "- hosts: all\n  tasks:\n    - command: ls\n      loop: [a]\n"
+                    + "      loop_control: {loopvar: x}\n"))
+        .isEqualTo("5:22: unknown key 'loopvar' in loop_control; did you mean 'loop_var'?");
     assertThat(loadError("- hosts: all\n  tasks:\n    - ansible.builtin.include_tasks: x.yml\n"))
         .isEqualTo(
             "3:7: 'ansible.builtin.include_tasks' is not supported by baton; put the tasks in the playbook");
