@@ -14,6 +14,9 @@ final class HostRun {
   /** set_fact results and registered values; they outrank play and task vars. */
   final Map<String, Object> facts = Collections.synchronizedMap(new LinkedHashMap<>());
 
+  /** What changed tasks notified since the last flush: handler names or listen topics. */
+  final java.util.Set<String> notified = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   volatile boolean failed;
   volatile boolean unreachable;
 

@@ -5,6 +5,7 @@ import dev.baton.modules.Module;
 import dev.baton.modules.ModuleRegistry;
 import dev.baton.modules.TaskResult;
 import dev.baton.playbook.Block;
+import dev.baton.playbook.Handler;
 import dev.baton.playbook.ModuleTask;
 import dev.baton.playbook.Play;
 import dev.baton.playbook.Playbook;
@@ -163,6 +164,7 @@ public final class Runner {
           batches.get(b).stream().map(this::host).filter(HostRun::active).toList();
       PlayRun run = new PlayRun(play, index, scope, batchHosts, pool);
       run.runList(play.tasks(), "p" + index + ".t", Inherited.of(play), batchHosts, true);
+      run.flushHandlers();
       if (run.aborted) {
         break;
       }
@@ -284,13 +286,51 @@ public final class Runner {
         }
         if (topLevel) {
           checkThresholds();
+          if (play.flushAfter().contains(i)) {
+            flushHandlers();
+          }
+        }
+      }
+    }
+
+    /**
+     * Runs the handlers notified on the batch's hosts, as Ansible does at the end of pre_tasks,
+     * tasks and post_tasks: each handler once, in the order of the handlers list, on the hosts
+     * still active that notified it; what was notified is then forgotten.
+     */
+    void flushHandlers() {
+      List<Handler> handlers = play.handlers();
+      if (handlers.isEmpty() || aborted) {
+        return;
+      }
+      Map<HostRun, Set<String>> notified = new LinkedHashMap<>();
+      for (HostRun h : batch) {
+        Set<String> names = new LinkedHashSet<>(h.notified);
+        h.notified.removeAll(names);
+        if (!names.isEmpty() && h.active()) {
+          notified.put(h, names);
+        }
+      }
+      for (int j = 0; j < handlers.size() && !aborted; j++) {
+        Handler handler = handlers.get(j);
+        List<HostRun> on =
+            notified.entrySet().stream()
+                .filter(e -> e.getKey().active())
+                .filter(e -> e.getValue().stream().anyMatch(handler::answers))
+                .map(Map.Entry::getKey)
+                .toList();
+        if (!on.isEmpty()) {
+          runTask(handler.task(), "p" + index + ".h" + j, Inherited.of(play), on);
+          checkThresholds();
         }
       }
     }
 
     private void runTask(ModuleTask task, String path, Inherited inherited, List<HostRun> on) {
       Inherited eff = inherited.with(task.options());
-      if (!Tags.selected(eff.tags(), options.tags(), options.skipTags())) {
+      // A notified handler runs whatever --tags selects, as in Ansible.
+      boolean handler = path.contains(".h");
+      if (!handler && !Tags.selected(eff.tags(), options.tags(), options.skipTags())) {
         return;
       }
       Instant started = Instant.now();

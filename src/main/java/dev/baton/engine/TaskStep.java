@@ -646,6 +646,7 @@ final class TaskStep {
       host.count(new HostStats(1, 0, 0, 0, 0, 0, 0));
     } else if (result instanceof TaskResult.Changed) {
       host.count(new HostStats(1, 1, 0, 0, 0, 0, 0));
+      host.notified.addAll(task.options().notifies());
       if (Runner.moduleOf(setup.modules(), task.module()).onResume() == OnResume.SKIP) {
         // Work was done on this pair: what guarded it (a lock) stays for the resume.
         host.abandon.clear();

@@ -14,6 +14,9 @@ import java.util.Set;
  * @param become null when not set on the play (inherit), else the play's choice
  * @param tags tags every task of the play inherits
  * @param environment environment variables every task of the play inherits
+ * @param handlers the play's handlers, in order
+ * @param flushAfter indices in {@code tasks} after which notified handlers run (the ends of
+ *     pre_tasks and tasks); they run at the end of the play too
  */
 public record Play(
     String name,
@@ -28,8 +31,12 @@ public record Play(
     List<Task> tasks,
     Mark mark,
     Set<String> tags,
-    Map<String, Object> environment) {
+    Map<String, Object> environment,
+    List<Handler> handlers,
+    List<Integer> flushAfter) {
   public Play {
+    handlers = handlers == null ? List.of() : List.copyOf(handlers);
+    flushAfter = flushAfter == null ? List.of() : List.copyOf(flushAfter);
     vars = vars == null ? Map.of() : java.util.Collections.unmodifiableMap(vars);
     varsFiles = List.copyOf(varsFiles);
     serial = List.copyOf(serial);
@@ -37,6 +44,39 @@ public record Play(
     tags = tags == null ? Set.of() : Set.copyOf(tags);
     environment =
         environment == null ? Map.of() : java.util.Collections.unmodifiableMap(environment);
+  }
+
+  /** A play without handlers. */
+  public Play(
+      String name,
+      String hosts,
+      Map<String, Object> vars,
+      List<String> varsFiles,
+      List<String> serial,
+      Integer maxFailPercentage,
+      boolean anyErrorsFatal,
+      Boolean become,
+      String becomeUser,
+      List<Task> tasks,
+      Mark mark,
+      Set<String> tags,
+      Map<String, Object> environment) {
+    this(
+        name,
+        hosts,
+        vars,
+        varsFiles,
+        serial,
+        maxFailPercentage,
+        anyErrorsFatal,
+        become,
+        becomeUser,
+        tasks,
+        mark,
+        tags,
+        environment,
+        List.of(),
+        List.of());
   }
 
   /** A play without play-level tags or environment. */

@@ -43,7 +43,8 @@ public final class PlaybookLoader {
           "tasks",
           "post_tasks",
           "tags",
-          "environment");
+          "environment",
+          "handlers");
 
   static final Set<String> TASK_KEYWORDS =
       Set.of(
@@ -70,7 +71,9 @@ public final class PlaybookLoader {
           "with_items",
           "with_list",
           "with_dict",
-          "loop_control");
+          "loop_control",
+          "notify",
+          "listen");
 
   /** Task keywords a block passes on to its tasks; the others only make sense on one task. */
   static final Set<String> BLOCK_KEYWORDS =
@@ -93,15 +96,16 @@ public final class PlaybookLoader {
 
   private static final Map<String, String> UNSUPPORTED_PLAY_KEYS =
       Map.of(
-          "handlers", "'handlers' is not supported by baton; run those steps as tasks",
-          "roles", "'roles' is not supported by baton; put the role's tasks under 'tasks'",
-          "import_playbook", "'import_playbook' is not supported by baton; run each playbook",
+          "roles",
+          "'roles' is not supported by baton; put the role's tasks under 'tasks'",
+          "import_playbook",
+          "'import_playbook' is not supported by baton; run each playbook",
           "remote_user",
-              "'remote_user' is not supported by baton; set ansible_user in the inventory or"
-                  + " with -e ansible_user=NAME",
+          "'remote_user' is not supported by baton; set ansible_user in the inventory or"
+              + " with -e ansible_user=NAME",
           "connection",
-              "'connection' is not supported by baton; set ansible_connection (ssh or local) in"
-                  + " the inventory; hosts: localhost runs locally");
+          "'connection' is not supported by baton; set ansible_connection (ssh or local) in"
+              + " the inventory; hosts: localhost runs locally");
 
   /** Ansible task keywords baton knows but does not implement, with what to do instead. */
   private static final Map<String, String> UNSUPPORTED_TASK_KEYS =
@@ -112,7 +116,6 @@ public final class PlaybookLoader {
           Map.entry("with_nested", "use loop with a list of lists"),
           Map.entry("with_together", "use loop with zip()"),
           Map.entry("with_subelements", "use loop with subelements"),
-          Map.entry("notify", "baton has no handlers; run those steps as tasks"),
           Map.entry("check_mode", "use --check for the whole run"),
           Map.entry("async", "tasks run to the end, bounded by 'timeout'"),
           Map.entry("poll", "tasks run to the end, bounded by 'timeout'"),
@@ -157,6 +160,9 @@ public final class PlaybookLoader {
     private final YamlSource src;
     private final ModuleRegistry modules;
 
+    /** The handler names notified in the play being read, and where, for the check at its end. */
+    private final List<Map.Entry<String, Mark>> notified = new ArrayList<>();
+
     Parse(YamlSource src, ModuleRegistry modules) {
       this.src = src;
       this.modules = modules;
@@ -196,6 +202,8 @@ public final class PlaybookLoader {
       List<Task> pre = List.of();
       List<Task> tasks = List.of();
       List<Task> post = List.of();
+      List<Handler> handlers = List.of();
+      notified.clear();
       for (NodeTuple t : src.entries(m)) {
         String key = src.key(t.getKeyNode());
         Node v = t.getValueNode();
@@ -217,6 +225,7 @@ public final class PlaybookLoader {
                       + " set it to false or remove it");
             }
           }
+          case "handlers" -> handlers = handlers(v);
           case "pre_tasks" -> pre = tasks(v, key);
           case "tasks" -> tasks = tasks(v, key);
           case "post_tasks" -> post = tasks(v, key);
@@ -236,9 +245,32 @@ public final class PlaybookLoader {
       if (hosts == null) {
         throw src.error(node, "play has no 'hosts'; say which hosts or groups it runs on");
       }
+      for (List<Task> section : List.of(pre, tasks, post)) {
+        for (Task t : section) {
+          for (Task each : t.flatten()) {
+            if (!each.options().listen().isEmpty()) {
+              throw src.error(each.mark(), "'listen' is for the tasks of 'handlers'");
+            }
+          }
+        }
+      }
+      for (Map.Entry<String, Mark> n : notified) {
+        if (handlers.stream().noneMatch(h -> h.answers(n.getKey()))) {
+          throw src.error(
+              n.getValue(),
+              "notify: no handler of this play is named or listens to '" + n.getKey() + "'");
+        }
+      }
       List<Task> all = new ArrayList<>(pre);
       all.addAll(tasks);
       all.addAll(post);
+      List<Integer> flushAfter =
+          handlers.isEmpty()
+              ? List.of()
+              : java.util.stream.Stream.of(pre.size() - 1, pre.size() + tasks.size() - 1)
+                  .filter(i -> i >= 0)
+                  .distinct()
+                  .toList();
       return new Play(
           name == null ? hosts : name,
           hosts,
@@ -252,7 +284,21 @@ public final class PlaybookLoader {
           all,
           src.mark(node),
           tags,
-          environment);
+          environment,
+          handlers,
+          flushAfter);
+    }
+
+    /** A play's {@code handlers}: tasks with a name (what notify names) or a listen topic. */
+    private List<Handler> handlers(Node node) throws PlaybookException {
+      List<Handler> out = new ArrayList<>();
+      for (Task t : tasks(node, "handlers")) {
+        if (!(t instanceof ModuleTask mt)) {
+          throw src.error(t.mark(), "a handler is one task, not a block");
+        }
+        out.add(new Handler(mt, mt.options().listen()));
+      }
+      return out;
     }
 
     private List<Task> tasks(Node node, String key) throws PlaybookException {
@@ -588,7 +634,30 @@ public final class PlaybookLoader {
           string(n.get("become_user"), "become_user"),
           mapValue(n.get("vars"), "vars"),
           mapValue(n.get("environment"), "environment"),
-          loop(n));
+          loop(n),
+          notify(n.get("notify")),
+          n.containsKey("listen") ? stringOrList(n.get("listen"), "listen") : List.of());
+    }
+
+    /** {@code notify}: one handler or a list; each checked against the play's handlers later. */
+    private List<String> notify(Node v) throws PlaybookException {
+      if (v == null) {
+        return List.of();
+      }
+      List<String> names = stringOrList(v, "notify");
+      for (String n : names) {
+        if (!n.contains("{{")) {
+          notified.add(Map.entry(n, src.mark(v)));
+        }
+      }
+      return names;
+    }
+
+    private List<String> stringOrList(Node v, String key) throws PlaybookException {
+      if (v instanceof ScalarNode && !YamlSource.isNull(v)) {
+        return List.of(string(v, key));
+      }
+      return stringList(v, key);
     }
 
     private static final List<String> LOOP_KEYWORDS =

@@ -12,6 +12,8 @@ import java.util.Set;
  * @param timeoutSeconds null when not set
  * @param delaySeconds seconds between {@code until} attempts
  * @param loop the task's loop, or null
+ * @param notifies the handlers (names or listen topics) a change of this task notifies
+ * @param listen a handler's topics (only in a play's handlers)
  */
 public record TaskOptions(
     String register,
@@ -31,7 +33,9 @@ public record TaskOptions(
     String becomeUser,
     java.util.Map<String, Object> vars,
     java.util.Map<String, Object> environment,
-    Loop loop) {
+    Loop loop,
+    List<String> notifies,
+    List<String> listen) {
 
   public static final TaskOptions NONE =
       new TaskOptions(
@@ -52,13 +56,17 @@ public record TaskOptions(
           null,
           java.util.Map.of(),
           java.util.Map.of(),
-          null);
+          null,
+          List.of(),
+          List.of());
 
   public TaskOptions {
     when = List.copyOf(when);
     failedWhen = List.copyOf(failedWhen);
     changedWhen = List.copyOf(changedWhen);
     tags = Set.copyOf(tags);
+    notifies = notifies == null ? List.of() : List.copyOf(notifies);
+    listen = listen == null ? List.of() : List.copyOf(listen);
     vars = vars == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(vars);
     environment =
         environment == null

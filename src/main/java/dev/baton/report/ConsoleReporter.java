@@ -86,7 +86,9 @@ public final class ConsoleReporter implements EventListener {
     } else if (event instanceof Event.TaskStarted e) {
       moduleByPath.put(e.path(), e.module());
       println("");
-      println(banner("TASK [" + e.name() + "]"));
+      // The engine's paths name a handler p<play>.h<n>.
+      boolean handler = e.path().matches(".*\\.h\\d+");
+      println(banner((handler ? "RUNNING HANDLER [" : "TASK [") + e.name() + "]"));
       runningTask = e.name();
       runningSince = System.nanoTime();
       progress.clear();

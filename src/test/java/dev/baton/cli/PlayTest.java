@@ -617,6 +617,75 @@ class PlayTest {
     assertThat(hosts.home(0).resolve("items.txt")).content().isEqualTo("p\nq\nr\nk=v\n");
   }
 
+  /**
+   * Handlers as ansible-playbook 2.14 runs the same playbook (local connection, same recap and the
+   * same lines in each host's log): flushed at the end of pre_tasks and of tasks, in the handlers
+   * list's order, by name or listen topic, only for changed tasks, not on a host that failed.
+   */
+  @Test
+  void handlersRunAsAnsibleRunsThem() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: web
+              pre_tasks:
+                - name: pre change
+                  command: "true"
+                  notify: second
+              tasks:
+                - name: changed
+                  command: "true"
+                  notify: [first, topic]
+                - name: not changed
+                  command: "true"
+                  changed_when: false
+                  notify: third
+                - name: h2 fails
+                  command: "test {{ inventory_hostname }} != h2"
+              handlers:
+                - name: first
+                  shell: echo first >> log
+                - name: second
+                  shell: echo second >> log
+                - name: third
+                  shell: echo third >> log
+                - name: by topic
+                  shell: echo topic >> log
+                  listen: topic
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+    assertThat(hosts.home(0).resolve("log")).content().isEqualTo("second\nfirst\ntopic\n");
+    assertThat(hosts.home(1).resolve("log")).content().isEqualTo("second\n");
+    assertThat(r.stdout())
+        .contains("RUNNING HANDLER [second]")
+        .doesNotContain("RUNNING HANDLER [third]")
+        .containsPattern("h1 +: ok=7 +changed=6 +unreachable=0 +failed=0")
+        .containsPattern("h2 +: ok=4 +changed=3 +unreachable=0 +failed=1");
+    assertThat(r.stdout().indexOf("RUNNING HANDLER [second]"))
+        .isLessThan(r.stdout().indexOf("TASK [changed]"));
+  }
+
+  @Test
+  void aNotifyNamingNoHandlerIsRefusedBeforeAnythingRuns() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            "- hosts: h1\n  tasks:\n    - command: touch ran\n      notify: restrat\n"
+                + "  handlers:\n    - name: restart\n      command: \"true\"\n");
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(4);
+    assertThat(r.stderr())
+        .contains(
+            "site.yml:4:15: notify: no handler of this play is named or listens to 'restrat'");
+    assertThat(hosts.home(0).resolve("ran")).doesNotExist();
+  }
+
   @Test
   void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
     Path inv = inventory("");

@@ -55,7 +55,9 @@ class PlaybookLoaderTest {
             (String) m.get("become_user"),
             (Map<String, Object>) m.get("vars"),
             (Map<String, Object>) m.get("environment"),
-            (dev.baton.playbook.Loop) m.get("loop"));
+            (dev.baton.playbook.Loop) m.get("loop"),
+            List.of(),
+            List.of());
     return o;
   }
 
@@ -299,9 +301,8 @@ class PlaybookLoaderTest {
   }
 
   @Test
-  void handlersAreRefused() {
-    assertError(
-        "handlers.yml", "3:3: 'handlers' is not supported by baton; run those steps as tasks");
+  void listenOutsideHandlersIsRefused() {
+    assertError("handlers.yml", "3:7: 'listen' is for the tasks of 'handlers'");
   }
 
   @Test
