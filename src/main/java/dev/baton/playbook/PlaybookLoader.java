@@ -121,8 +121,7 @@ public final class PlaybookLoader {
           Map.entry("poll", "tasks run to the end, bounded by 'timeout'"),
           Map.entry("local_action", "use 'delegate_to'"),
           Map.entry("become_method", "baton becomes another user with sudo"),
-          Map.entry("include_tasks", "put the tasks in the playbook"),
-          Map.entry("import_tasks", "put the tasks in the playbook"),
+          Map.entry("include_tasks", "use import_tasks (read before the run)"),
           Map.entry("include_role", "put the role's tasks in the playbook"),
           Map.entry("import_role", "put the role's tasks in the playbook"),
           Map.entry(
@@ -161,11 +160,24 @@ public final class PlaybookLoader {
     private final ModuleRegistry modules;
 
     /** The handler names notified in the play being read, and where, for the check at its end. */
-    private final List<Map.Entry<String, Mark>> notified = new ArrayList<>();
+    private final List<Map.Entry<String, Mark>> notified;
+
+    /** The task files being imported, outermost first: a file importing itself is a cycle. */
+    private final List<Path> importing;
 
     Parse(YamlSource src, ModuleRegistry modules) {
+      this(src, modules, new ArrayList<>(), List.of(Path.of(src.file()).toAbsolutePath()));
+    }
+
+    private Parse(
+        YamlSource src,
+        ModuleRegistry modules,
+        List<Map.Entry<String, Mark>> notified,
+        List<Path> importing) {
       this.src = src;
       this.modules = modules;
+      this.notified = notified;
+      this.importing = importing;
     }
 
     Playbook playbook(Path file) throws PlaybookException {
@@ -318,6 +330,11 @@ public final class PlaybookLoader {
     private Task task(Node node) throws PlaybookException {
       MappingNode m = mapping(node, "a task");
       for (NodeTuple t : src.entries(m)) {
+        if (moduleName(src.key(t.getKeyNode())).equals("import_tasks")) {
+          return importTasks(node, m);
+        }
+      }
+      for (NodeTuple t : src.entries(m)) {
         if (src.key(t.getKeyNode()).equals("block")) {
           return block(node, m);
         }
@@ -329,6 +346,73 @@ public final class PlaybookLoader {
         }
       }
       return moduleTask(node, m);
+    }
+
+    /**
+     * {@code import_tasks: file}: the file's tasks, read now (static, as in Ansible), as a block
+     * whose keywords (when, tags, vars, become, ...) every imported task inherits. The file is
+     * found beside the file that imports it, then beside the playbook.
+     */
+    private Block importTasks(Node node, MappingNode m) throws PlaybookException {
+      Node fileNode = null;
+      Map<String, Node> optionNodes = new LinkedHashMap<>();
+      String name = null;
+      for (NodeTuple t : src.entries(m)) {
+        String key = src.key(t.getKeyNode());
+        Node v = t.getValueNode();
+        if (moduleName(key).equals("import_tasks")) {
+          fileNode = v;
+        } else if (key.equals("name")) {
+          name = string(v, key);
+        } else if (BLOCK_KEYWORDS.contains(key)
+            && !Set.of("block", "rescue", "always").contains(key)) {
+          optionNodes.put(key, v);
+        } else {
+          throw src.error(
+              t.getKeyNode(),
+              "'" + key + "' cannot be used with import_tasks" + Suggest.hint(key, BLOCK_KEYWORDS));
+        }
+      }
+      String file = string(fileNode, "import_tasks");
+      if (file == null || isTemplated(file)) {
+        throw src.error(
+            fileNode,
+            "import_tasks needs a file name without templates (it is read before the run)");
+      }
+      Path here = Path.of(src.file()).toAbsolutePath().getParent();
+      Path top = importing.get(0).getParent();
+      Path path = Path.of(file).isAbsolute() ? Path.of(file) : here.resolve(file);
+      if (!java.nio.file.Files.exists(path) && !Path.of(file).isAbsolute()) {
+        path = top.resolve(file);
+      }
+      path = path.normalize();
+      if (!java.nio.file.Files.isRegularFile(path)) {
+        throw src.error(
+            fileNode,
+            "import_tasks: no such file "
+                + file
+                + " (looked in "
+                + here
+                + (here.equals(top) ? "" : " and " + top)
+                + ")");
+      }
+      if (importing.contains(path)) {
+        throw src.error(
+            fileNode, "import_tasks: " + path + " imports itself (through " + importing + ")");
+      }
+      List<Path> chain = new ArrayList<>(importing);
+      chain.add(path);
+      Parse inner = new Parse(YamlSource.read(path), modules, notified, chain);
+      Node root = inner.src.root();
+      List<Task> tasks =
+          root == null || YamlSource.isNull(root) ? List.of() : inner.tasks(root, "import_tasks");
+      return new Block(
+          name == null ? "import_tasks: " + file : name,
+          tasks,
+          List.of(),
+          List.of(),
+          options(optionNodes),
+          src.mark(node));
     }
 
     private Block block(Node node, MappingNode m) throws PlaybookException {

@@ -686,6 +686,46 @@ class PlayTest {
     assertThat(hosts.home(0).resolve("ran")).doesNotExist();
   }
 
+  /**
+   * {@code import_tasks} reads the file before the run, beside the importing file: its tasks
+   * inherit the import's vars, when and tags, may import further and notify the play's handlers; a
+   * missing file or a cycle is refused with file:line:col before anything runs.
+   */
+  @Test
+  void importTasksInlinesTheFilesTasksWithTheImportsKeywords() throws IOException {
+    Path inv = inventory("");
+    Path tasks = work.resolve("tasks");
+    Files.createDirectories(tasks);
+    Files.writeString(
+        tasks.resolve("stop.yml"),
+        "- shell: echo {{ what }} >> log\n  notify: done\n- import_tasks: more.yml\n");
+    Files.writeString(tasks.resolve("more.yml"), "- shell: echo more >> log\n");
+    Path book =
+        playbook(
+            """
+            - hosts: web
+              tasks:
+                - import_tasks: tasks/stop.yml
+                  vars:
+                    what: app
+                  when: inventory_hostname == 'h1'
+              handlers:
+                - name: done
+                  shell: echo handler >> log
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(hosts.home(0).resolve("log")).content().isEqualTo("app\nmore\nhandler\n");
+    assertThat(hosts.home(1).resolve("log")).doesNotExist();
+
+    Files.writeString(tasks.resolve("more.yml"), "- import_tasks: stop.yml\n");
+    Baton.Result cycle = play(inv, book);
+    assertThat(cycle.exitCode()).as(cycle.all()).isEqualTo(4);
+    assertThat(cycle.stderr()).contains("more.yml:1:17: import_tasks: ").contains("imports itself");
+  }
+
   @Test
   void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
     Path inv = inventory("");
