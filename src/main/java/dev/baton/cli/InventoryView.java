@@ -43,6 +43,18 @@ final class InventoryView implements HostInventory {
   }
 
   @Override
+  public Map<String, Object> sourceOf(String host) {
+    if (!inventory.hasHost(host)) {
+      return Map.of();
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    Map<String, Object> magic = inventory.magicVarsOf(host);
+    m.put("inventory_file", magic.get("inventory_file"));
+    m.put("inventory_dir", magic.get("inventory_dir"));
+    return m;
+  }
+
+  @Override
   public List<String> groupNamesOf(String host) {
     return inventory.hasHost(host) ? inventory.groupNamesOf(host) : List.of();
   }

@@ -16,4 +16,9 @@ public interface HostInventory {
 
   /** The groups a host belongs to, for {@code group_names}. */
   List<String> groupNamesOf(String host);
+
+  /** {@code inventory_file} and {@code inventory_dir} of a host (absent values null). */
+  default Map<String, Object> sourceOf(String host) {
+    return Map.of();
+  }
 }

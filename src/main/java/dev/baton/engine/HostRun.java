@@ -17,6 +17,9 @@ final class HostRun {
   /** What changed tasks notified since the last flush: handler names or listen topics. */
   final java.util.Set<String> notified = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  /** The last task that failed here ({name, path}) and its registered result, for rescue. */
+  volatile Map.Entry<Map<String, Object>, Map<String, Object>> lastFailure;
+
   volatile boolean failed;
   volatile boolean unreachable;
 

@@ -3,6 +3,7 @@ package dev.baton.engine;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -11,6 +12,13 @@ import java.util.function.Function;
 final class MagicVars {
   /** The value of {@code omit}: an argument rendered to it is dropped, as in Ansible. */
   static final String OMIT = "__baton_omit_place_holder__";
+
+  /**
+   * The ansible-core release whose meaning baton's parity tests check (docs/playbook.md), for
+   * playbooks that test {@code ansible_version}.
+   */
+  static final Map<String, Object> ANSIBLE_VERSION =
+      Map.of("full", "2.14.18", "major", 2, "minor", 14, "revision", 18, "string", "2.14.18");
 
   private MagicVars() {}
 
@@ -27,6 +35,12 @@ final class MagicVars {
     m.put("ansible_check_mode", setup.options().check());
     m.put("ansible_verbosity", setup.options().verbosity());
     m.put("playbook_dir", setup.playbook().path().toAbsolutePath().getParent().toString());
+    m.putAll(setup.inventory().sourceOf(host));
+    m.put(
+        "ansible_run_tags",
+        setup.options().tags().isEmpty() ? List.of("all") : List.copyOf(setup.options().tags()));
+    m.put("ansible_skip_tags", List.copyOf(setup.options().skipTags()));
+    m.put("ansible_version", ANSIBLE_VERSION);
     m.put("omit", OMIT);
     m.put("baton_run_id", setup.runId());
     m.put("baton_resume_of", setup.options().resumeFrom());

@@ -366,6 +366,13 @@ public final class Runner {
       List<HostRun> rescued = new ArrayList<>();
       if (!block.rescue().isEmpty() && !failedInBlock.isEmpty() && !aborted) {
         failedInBlock.forEach(h -> h.failed = false);
+        // As in Ansible (2.14), the rescue sees what failed, and the variables stay defined after.
+        for (HostRun h : failedInBlock) {
+          if (h.lastFailure != null) {
+            h.facts.put("ansible_failed_task", h.lastFailure.getKey());
+            h.facts.put("ansible_failed_result", h.lastFailure.getValue());
+          }
+        }
         runList(block.rescue(), path + ".r", eff, failedInBlock, false);
         for (HostRun h : failedInBlock) {
           if (!h.failed) {

@@ -658,6 +658,10 @@ final class TaskStep {
       host.count(new HostStats(1, failedButChanged(result) ? 1 : 0, 0, 0, 0, 0, 1));
     } else if (result instanceof TaskResult.Failed) {
       host.failed = true;
+      host.lastFailure =
+          Map.entry(
+              Map.of("name", task.name(), "action", task.module(), "path", path),
+              templater.hostData(reg));
       host.lockRefused = Boolean.TRUE.equals(result.data().get(dev.baton.modules.RunLock.LOCKED));
       host.count(new HostStats(0, 0, 0, 1, 0, 0, 0));
     } else if (result instanceof TaskResult.Unreachable) {

@@ -209,7 +209,10 @@ public final class ConsoleReporter implements EventListener {
 
   private static Map<String, Object> shown(TaskResult r) {
     Map<String, Object> m = new LinkedHashMap<>();
-    if (!r.msg().isEmpty()) {
+    Object dataMsg = r.data().get("msg");
+    if (dataMsg != null && !(dataMsg instanceof String)) {
+      m.put("msg", dataMsg); // debug's msg keeps its type, as Ansible prints it: true, 3, [..]
+    } else if (!r.msg().isEmpty()) {
       m.put("msg", r.msg());
     }
     r.data()

@@ -726,6 +726,36 @@ class PlayTest {
     assertThat(cycle.stderr()).contains("more.yml:1:17: import_tasks: ").contains("imports itself");
   }
 
+  /**
+   * Magic variables as ansible-playbook 2.14 prints them for the same playbook: the failed task and
+   * its result in rescue (still defined after it), the run's tags, ansible_version, inventory_dir.
+   */
+  @Test
+  void magicVariablesReadAsInAnsible() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              tasks:
+                - block:
+                    - name: breaks
+                      command: "false"
+                  rescue:
+                    - debug:
+                        msg: "{{ ansible_failed_task.name }} rc={{ ansible_failed_result.rc }} tags={{ ansible_run_tags }} skip={{ ansible_skip_tags }} major={{ ansible_version.major }} inv={{ inventory_dir == playbook_dir }}"
+                - debug:
+                    msg: "{{ ansible_failed_task is defined }}"
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(r.stdout())
+        .contains("{\"msg\":\"breaks rc=1 tags=['all'] skip=[] major=2 inv=True\"}")
+        .contains("{\"msg\":true}");
+  }
+
   @Test
   void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
     Path inv = inventory("");
