@@ -43,6 +43,9 @@ public sealed interface Event {
       Resumed resumed)
       implements Event {}
 
+  /** An {@code until} attempt failed on a host and the task runs again, {@code left} more times. */
+  record Retry(Instant at, String host, String task, int left) implements Event {}
+
   /**
    * One item of a looping task finished on one host ({@code label} as the console shows it); the
    * task's own {@link HostResult} follows with every item's result under {@code results}.

@@ -407,13 +407,16 @@ final class TaskStep {
       throws TemplateException {
     Module module = Runner.moduleOf(setup.modules(), task.module());
     String until = task.options().until();
-    int retries =
-        until == null ? 0 : task.options().retries() == null ? 3 : task.options().retries();
+    // Attempts as ansible-core 2.14 counts them: 3 when retries is unset, else retries + 1.
+    Integer given = task.options().retries();
+    int attempts = until == null ? 1 : given == null ? 3 : Math.max(given, 0) + 1;
+    int retries = attempts - 1;
     int delay = task.options().delaySeconds() == null ? 5 : task.options().delaySeconds();
     String register = task.options().register();
     TaskResult result = null;
     for (int attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) {
+        emit.on(new Event.Retry(Instant.now(), host.name, task.name(), attempts - attempt));
         sleep(delay);
       }
       result = callOnce(host, task, eff, vars, args, delegate, module);
@@ -435,7 +438,8 @@ final class TaskStep {
       }
     }
     Map<String, Object> data = new LinkedHashMap<>(result.data());
-    data.put("attempts", retries + 1);
+    // ansible-core 2.14 reports one attempt less when they ran out (attempts = retries - 1 there).
+    data.put("attempts", Math.max(retries, 1));
     return new TaskResult.Failed(
         "retries exhausted after "
             + (retries + 1)

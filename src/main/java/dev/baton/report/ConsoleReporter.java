@@ -93,6 +93,17 @@ public final class ConsoleReporter implements EventListener {
       runningSince = System.nanoTime();
       progress.clear();
       rateBase.clear();
+    } else if (event instanceof Event.Retry e) {
+      println(
+          color(
+              RED,
+              "FAILED - RETRYING: ["
+                  + e.host()
+                  + "]: "
+                  + e.task()
+                  + " ("
+                  + e.left()
+                  + " retries left)."));
     } else if (event instanceof Event.ItemResult e) {
       looped.add(e.path() + "\0" + e.host());
       printItem(e);

@@ -801,6 +801,42 @@ class PlayTest {
     assertThat(hosts.home(0).resolve("always")).exists();
     assertThat(Files.readAllLines(hosts.home(0).resolve("tries"))).hasSize(3);
     assertThat(r.stdout()).containsPattern("h1 +: .*failed=0 +skipped=0 +rescued=1");
+    // Ansible's retry lines: 6 attempts in all with retries: 5.
+    assertThat(r.stdout())
+        .contains("FAILED - RETRYING: [h1]: counts up until three (5 retries left).")
+        .contains("FAILED - RETRYING: [h1]: counts up until three (4 retries left).")
+        .doesNotContain("(3 retries left)");
+  }
+
+  /**
+   * until without retries: 3 attempts, and "attempts": 2 when they ran out, as ansible-core 2.14.
+   */
+  @Test
+  void untilRunsOutAsAnsibleCountsIt() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              tasks:
+                - name: try
+                  shell: echo x >> tries; false
+                  register: r
+                  until: r.rc == 0
+                  delay: 0
+                  ignore_errors: true
+                - debug:
+                    msg: "{{ r.attempts }}"
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(Files.readAllLines(hosts.home(0).resolve("tries"))).hasSize(3);
+    assertThat(r.stdout())
+        .contains("FAILED - RETRYING: [h1]: try (2 retries left).")
+        .contains("FAILED - RETRYING: [h1]: try (1 retries left).")
+        .contains("{\"msg\":2}");
   }
 
   @Test
