@@ -459,9 +459,11 @@ final class TaskStep {
       String delegate,
       Module module) {
     Become become = null;
-    boolean wantBecome = eff.become() != null ? eff.become() : truthy(vars.get("ansible_become"));
-    String user =
-        eff.becomeUser() != null ? eff.becomeUser() : str(vars.get("ansible_become_user"));
+    // As in Ansible, a variable (inventory, vars, -e) outranks the keyword it stands for.
+    Object becomeVar = vars.get("ansible_become");
+    boolean wantBecome = becomeVar != null ? truthy(becomeVar) : Boolean.TRUE.equals(eff.become());
+    Object userVar = vars.get("ansible_become_user");
+    String user = userVar != null ? str(userVar) : eff.becomeUser();
     if (wantBecome && sameUser(user, delegate == null ? vars : delegated(vars, delegate))) {
       // Ansible's default (become_allow_same_user false): no sudo to the user already logged in,
       // so a host without sudo runs the task as it would.

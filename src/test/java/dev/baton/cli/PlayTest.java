@@ -756,6 +756,35 @@ class PlayTest {
         .contains("{\"msg\":true}");
   }
 
+  /**
+   * As in Ansible (checked with ansible-playbook 2.14: an inventory's ansible_become=true made a
+   * play with {@code become: false} become), connection variables outrank the keywords they stand
+   * for: the inventory's ansible_become and ansible_become_user win over the play's keywords.
+   */
+  @Test
+  void becomeVariablesOutrankTheKeywords() throws IOException {
+    dev.baton.testing.Needs.that(
+        "root".equals(System.getProperty("user.name")), "root", "sudo to nobody");
+    dev.baton.testing.Needs.command("sudo", "sudo to nobody");
+    Path inv = inventory("\n[web:vars]\nansible_become=true\nansible_become_user=nobody\n");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              become: false
+              become_user: root
+              tasks:
+                - command: id -un
+                  register: who
+                - assert:
+                    that: who.stdout == 'nobody'
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+  }
+
   @Test
   void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
     Path inv = inventory("");
