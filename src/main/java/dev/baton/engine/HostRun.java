@@ -41,8 +41,11 @@ final class HostRun {
     this.name = name;
   }
 
+  /** meta: end_host ended this host's play (it is not failed; the next play runs on it). */
+  volatile boolean ended;
+
   boolean active() {
-    return !failed && !unreachable;
+    return !failed && !unreachable && !ended;
   }
 
   synchronized void count(HostStats delta) {

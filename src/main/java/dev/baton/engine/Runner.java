@@ -164,11 +164,13 @@ public final class Runner {
           batches.get(b).stream().map(this::host).filter(HostRun::active).toList();
       PlayRun run = new PlayRun(play, index, scope, batchHosts, pool);
       run.runList(play.tasks(), "p" + index + ".t", Inherited.of(play), batchHosts, true);
-      run.flushHandlers();
-      if (run.aborted) {
+      if (!run.aborted) {
+        run.flushHandlers();
+      }
+      if (run.aborted && !run.endedBatch) {
         break;
       }
-      if (!batchHosts.isEmpty() && batchHosts.stream().noneMatch(HostRun::active)) {
+      if (!batchHosts.isEmpty() && batchHosts.stream().allMatch(h -> h.failed || h.unreachable)) {
         // As ansible-playbook does: a batch in which every host failed or was unreachable ends the
         // play and the playbook, so a rollout of serial: 1 stops at its first failed site.
         boolean more = b + 1 < batches.size() || index + 1 < setup.playbook().plays().size();
@@ -187,6 +189,8 @@ public final class Runner {
         break;
       }
     }
+    // meta: end_host ends a host's play, not its run.
+    hosts.values().forEach(h -> h.ended = false);
   }
 
   private List<String> selectHosts(Play play) {
@@ -258,6 +262,9 @@ public final class Runner {
     final ExecutorService pool;
     boolean aborted;
 
+    /** meta: end_batch ended this batch only: the next batches run. */
+    boolean endedBatch;
+
     PlayRun(Play play, int index, PlayScope scope, List<HostRun> batch, ExecutorService pool) {
       this.play = play;
       this.index = index;
@@ -279,7 +286,9 @@ public final class Runner {
         if (active.isEmpty()) {
           return;
         }
-        if (task instanceof ModuleTask mt) {
+        if (task instanceof ModuleTask mt && mt.module().equals("meta")) {
+          runMeta(mt, path, inherited, active);
+        } else if (task instanceof ModuleTask mt) {
           runTask(mt, path, inherited, active);
         } else if (task instanceof Block b) {
           runBlock(b, path, inherited, active);
@@ -323,6 +332,33 @@ public final class Runner {
           runTask(handler.task(), "p" + index + ".h" + j, Inherited.of(play), on);
           checkThresholds();
         }
+      }
+    }
+
+    /**
+     * {@code meta}: the engine's own actions, as Ansible carries them out. end_play and end_batch
+     * end the play (the batch) for every host, without failing any; end_host ends it for the hosts
+     * the task's {@code when} holds for.
+     */
+    private void runMeta(ModuleTask task, String path, Inherited inherited, List<HostRun> on) {
+      Inherited eff = inherited.with(task.options());
+      if (!Tags.selected(eff.tags(), options.tags(), options.skipTags())) {
+        return;
+      }
+      switch (dev.baton.modules.Meta.action(task.args())) {
+        case "flush_handlers" -> flushHandlers();
+        case "end_play" -> aborted = true;
+        case "end_batch" -> {
+          aborted = true;
+          endedBatch = true;
+        }
+        case "end_host" -> {
+          emit.on(new Event.TaskStarted(Instant.now(), path, task.name(), "meta", names(on)));
+          for (HostRun h : on) {
+            step.endHost(h, task, path, eff, scope);
+          }
+        }
+        default -> {} // noop
       }
     }
 

@@ -326,6 +326,22 @@ final class TaskStep {
     return m;
   }
 
+  /** {@code meta: end_host}: ends the play for this host when the task's conditions hold. */
+  void endHost(HostRun host, ModuleTask task, String path, Inherited eff, PlayScope scope) {
+    try {
+      Map<String, Object> vars = varsFor(host, eff, scope);
+      for (String cond : eff.when()) {
+        if (!templater.test(cond, vars, task.mark())) {
+          return;
+        }
+      }
+      host.ended = true;
+    } catch (TemplateException e) {
+      finish(
+          host, task, path, Instant.now(), TaskResult.failed(e.getMessage()), null, false, false);
+    }
+  }
+
   /** Copies a run_once result to another host of the play, as Ansible does. */
   void shareRunOnce(HostRun other, ModuleTask task, Outcome out) {
     if (task.options().register() != null && out.registered() != null) {

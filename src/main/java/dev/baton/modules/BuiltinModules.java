@@ -19,6 +19,7 @@ public final class BuiltinModules {
         new Fail(),
         new Debug(),
         new SetFact(),
-        new WaitFor());
+        new WaitFor(),
+        new Meta());
   }
 }

@@ -628,6 +628,13 @@ public final class PlaybookLoader {
       if (spec.anyArgs()) {
         return;
       }
+      if (module instanceof dev.baton.modules.Meta) {
+        try {
+          dev.baton.modules.Meta.action(args);
+        } catch (IllegalArgumentException e) {
+          throw src.error(moduleMark, e.getMessage());
+        }
+      }
       for (Map.Entry<String, Object> e : args.entrySet()) {
         String k = e.getKey();
         if (k.equals("_raw_params") && spec.freeForm()) {

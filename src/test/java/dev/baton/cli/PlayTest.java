@@ -785,6 +785,56 @@ class PlayTest {
     assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
   }
 
+  /**
+   * {@code meta} as ansible-playbook 2.14 runs the same playbook (same lines in each host's log,
+   * same recap): flush_handlers runs the notified handlers there, end_host ends the play for the
+   * hosts its when holds for, end_play ends the play, not the run.
+   */
+  @Test
+  void metaActionsRunAsInAnsible() throws IOException {
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: web
+              tasks:
+                - command: "true"
+                  notify: h
+                - meta: flush_handlers
+                - shell: echo after-flush >> log
+                - meta: end_host
+                  when: inventory_hostname == 'h2'
+                - shell: echo not-h2 >> log
+                - meta: end_play
+                - shell: echo never >> log
+              handlers:
+                - name: h
+                  shell: echo handler >> log
+            - hosts: web
+              tasks:
+                - shell: echo second-play >> log
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(hosts.home(0).resolve("log"))
+        .content()
+        .isEqualTo("handler\nafter-flush\nnot-h2\nsecond-play\n");
+    assertThat(hosts.home(1).resolve("log"))
+        .content()
+        .isEqualTo("handler\nafter-flush\nsecond-play\n");
+    assertThat(r.stdout())
+        .containsPattern("h1 +: ok=5 +changed=5 +unreachable=0 +failed=0")
+        .containsPattern("h2 +: ok=4 +changed=4 +unreachable=0 +failed=0");
+
+    Path bad = playbook("- hosts: h1\n  tasks:\n    - meta: refresh_inventory\n");
+    Baton.Result refused = play(inv, bad);
+    assertThat(refused.exitCode()).isEqualTo(4);
+    assertThat(refused.stderr())
+        .contains("site.yml:3:7: meta: 'refresh_inventory' is not an action baton carries out");
+  }
+
   @Test
   void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
     Path inv = inventory("");
