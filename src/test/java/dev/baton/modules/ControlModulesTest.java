@@ -104,6 +104,7 @@ class ControlModulesTest extends ModuleTestBase {
             "fail",
             "fetch",
             "file",
+            "meta",
             "set_fact",
             "shell",
             "stat",

@@ -478,7 +478,8 @@ class PlaybookLoaderTest {
         .isEqualTo("5:22: unknown key 'loopvar' in loop_control; did you mean 'loop_var'?");
     assertThat(loadError("- hosts: all\n  tasks:\n    - ansible.builtin.include_tasks: x.yml\n"))
         .isEqualTo(
-            "3:7: 'ansible.builtin.include_tasks' is not supported by baton; put the tasks in the playbook");
+            "3:7: 'ansible.builtin.include_tasks' is not supported by baton; use import_tasks (read"
+                + " before the run)");
   }
 
   @Test
