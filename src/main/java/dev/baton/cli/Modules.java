@@ -14,6 +14,7 @@ final class Modules {
   static ModuleRegistry registry() {
     List<Module> all = new ArrayList<>(BuiltinModules.all());
     all.add(new dev.baton.modules.RunLock());
+    all.add(new dev.baton.playbook.IncludeVars());
     all.add(new dev.baton.modules.FreeSpace());
     all.addAll(OpenEdgeModules.all());
     all.add(new dev.baton.transfer.TransferModule());

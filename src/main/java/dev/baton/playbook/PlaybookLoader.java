@@ -119,7 +119,7 @@ public final class PlaybookLoader {
           Map.entry("check_mode", "use --check for the whole run"),
           Map.entry("async", "tasks run to the end, bounded by 'timeout'"),
           Map.entry("poll", "tasks run to the end, bounded by 'timeout'"),
-          Map.entry("local_action", "use 'delegate_to'"),
+          Map.entry("local_action", "write the module as a task with delegate_to: localhost"),
           Map.entry("become_method", "baton becomes another user with sudo"),
           Map.entry("include_tasks", "use import_tasks (read before the run)"),
           Map.entry("include_role", "put the role's tasks in the playbook"),

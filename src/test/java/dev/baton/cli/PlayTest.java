@@ -835,6 +835,44 @@ class PlayTest {
         .contains("site.yml:3:7: meta: 'refresh_inventory' is not an action baton carries out");
   }
 
+  /**
+   * {@code include_vars} reads a file of the jump host, from the playbook's vars/ first, as YAML
+   * 1.1 like every vars file (yes is true), and sets its variables, under {@code name} if given.
+   */
+  @Test
+  void includeVarsSetsTheFilesVariables() throws IOException {
+    Path inv = inventory("");
+    Files.createDirectories(work.resolve("vars"));
+    Files.writeString(work.resolve("vars/site.yml"), "site: lima\nflag: yes\n");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              tasks:
+                - include_vars: site.yml
+                - include_vars:
+                    file: site.yml
+                    name: s
+                - assert:
+                    that:
+                      - site == 'lima'
+                      - flag is sameas true
+                      - s.site == 'lima'
+                - include_vars: nosuch.yml
+                  ignore_errors: true
+                  register: missing
+                - assert:
+                    that: "'no file nosuch.yml' in missing.msg"
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(r.stdout())
+        .containsPattern(
+            "h1 +: ok=5 +changed=0 +unreachable=0 +failed=0 +skipped=0 +rescued=0 +ignored=1");
+  }
+
   @Test
   void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
     Path inv = inventory("");
