@@ -54,6 +54,7 @@ public final class JinjavaTemplater implements Templater {
     Context global = jinjava.getGlobalContext();
     AnsibleFilters.registerAll(global);
     AnsibleTests.registerAll(global);
+    Lookups.registerAll(global);
     UndefinedGuard.wrapAll(global);
   }
 

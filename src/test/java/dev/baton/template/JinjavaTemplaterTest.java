@@ -54,6 +54,29 @@ class JinjavaTemplaterTest {
    * Inside text, lists, dicts and booleans read as Python writes them; the expected line is what
    * ansible-playbook 2.14 printed for the same template and values.
    */
+  /** lookup/query run on the jump host, as Ansible's do; an unknown plugin is an error. */
+  @Test
+  void lookupsReadTheJumpHost(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("files"));
+    java.nio.file.Files.writeString(dir.resolve("files/motd.txt"), "hello\n\n");
+    Map<String, Object> v = new java.util.HashMap<>();
+    v.put("playbook_dir", dir.toString());
+    v.put("site", "lima");
+    assertThat(t.render("{{ lookup('file', 'motd.txt') }}!", v, AT)).isEqualTo("hello!");
+    assertThat(t.render("{{ lookup('env', 'PATH') }}", v, AT)).isEqualTo(System.getenv("PATH"));
+    assertThat(t.render("{{ lookup('pipe', 'echo a; echo b') }}", v, AT)).isEqualTo("a\nb");
+    assertThat(t.render("{{ lookup('vars', 'site') }}", v, AT)).isEqualTo("lima");
+    assertThat(t.render("{{ query('env', 'NO_SUCH_VAR_X', 'PATH') | length }}", v, AT))
+        .isEqualTo(2);
+    assertThatThrownBy(() -> t.render("{{ lookup('file', 'nope.txt') }}", v, AT))
+        .hasMessageContaining("could not locate file in lookup: nope.txt");
+    assertThatThrownBy(() -> t.render("{{ lookup('pipe', 'exit 3') }}", v, AT))
+        .hasMessageContaining("lookup_plugin.pipe(exit 3) returned 3");
+    assertThatThrownBy(() -> t.render("{{ lookup('dig', 'x') }}", v, AT))
+        .hasMessageContaining("lookup plugin 'dig' is not one baton has");
+  }
+
   @Test
   void containersAndBooleansInTextReadAsInAnsible() throws TemplateException {
     Map<String, Object> v = new java.util.HashMap<>();
