@@ -142,6 +142,12 @@ final class TaskContext implements ModuleContext {
   }
 
   @Override
+  public String render(String text) throws TemplateException {
+    Object out = templater.render(text, vars, mark);
+    return out == null ? "" : dev.baton.template.PythonText.str(out);
+  }
+
+  @Override
   public Path playbookDir() {
     return playbookDir;
   }

@@ -20,6 +20,7 @@ public final class BuiltinModules {
         new Debug(),
         new SetFact(),
         new WaitFor(),
-        new Meta());
+        new Meta(),
+        new Template());
   }
 }

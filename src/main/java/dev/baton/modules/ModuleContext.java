@@ -58,6 +58,14 @@ public interface ModuleContext {
    */
   boolean test(String condition) throws dev.baton.template.TemplateException;
 
+  /**
+   * Renders a template's text with the host's variables, as the {@code template} module does on the
+   * jump host; errors name the task's file:line:col.
+   */
+  default String render(String text) throws dev.baton.template.TemplateException {
+    throw new UnsupportedOperationException("no templater in this context");
+  }
+
   /** Directory of the playbook, against which relative {@code src} paths resolve. */
   Path playbookDir();
 

@@ -873,6 +873,45 @@ class PlayTest {
             "h1 +: ok=5 +changed=0 +unreachable=0 +failed=0 +skipped=0 +rescued=0 +ignored=1");
   }
 
+  /**
+   * {@code template} renders a file of the jump host (the playbook's templates/) with the host's
+   * variables and writes it as copy would: changed the first time, ok the second, with its mode.
+   */
+  @Test
+  void templateRendersOnTheJumpHostAndWritesOnlyWhatDiffers() throws IOException {
+    Path inv = inventory("");
+    Files.createDirectories(work.resolve("templates"));
+    Files.writeString(
+        work.resolve("templates/app.conf.j2"),
+        "host={{ inventory_hostname }}\n{% for d in dbs %}db={{ d }}\n{% endfor %}list={{ dbs }}\n");
+    Path dest = hosts.home(0).resolve("app.conf");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              vars:
+                dbs: [sports, orders]
+              tasks:
+                - template:
+                    src: app.conf.j2
+                    dest: %s
+                    mode: "0640"
+            """
+                .formatted(dest));
+
+    Baton.Result first = play(inv, book);
+    Baton.Result second = play(inv, book);
+
+    assertThat(first.exitCode()).as(first.all()).isEqualTo(0);
+    assertThat(dest)
+        .content()
+        .isEqualTo("host=h1\ndb=sports\ndb=orders\nlist=['sports', 'orders']\n");
+    assertThat(Files.getPosixFilePermissions(dest))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    assertThat(first.stdout()).containsPattern("h1 +: ok=1 +changed=1");
+    assertThat(second.stdout()).containsPattern("h1 +: ok=1 +changed=0");
+  }
+
   @Test
   void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
     Path inv = inventory("");

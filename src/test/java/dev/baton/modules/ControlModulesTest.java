@@ -108,6 +108,7 @@ class ControlModulesTest extends ModuleTestBase {
             "set_fact",
             "shell",
             "stat",
+            "template",
             "wait_for");
   }
 }
