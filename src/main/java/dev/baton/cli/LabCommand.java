@@ -147,6 +147,7 @@ final class LabCommand implements Runnable {
                 extraVars,
                 forks,
                 false,
+                null,
                 null);
         int code = new Launcher(output, System.out, System.err).run(req);
         if (keep) {

@@ -169,7 +169,10 @@ final class Launcher {
             new LinkedHashSet<>(req.skipTags()),
             in.extra(),
             output.verbosity(),
-            req.resumeOf());
+            req.resumeOf(),
+            connectionVars(req.connection()),
+            req.connection().containsKey("become") ? Boolean.TRUE : null,
+            req.connection().get("become_user"));
     store.save(
         new RunStore.RunRecord(
             runId,
@@ -183,7 +186,8 @@ final class Launcher {
             req.check(),
             journal.toString(),
             req.resumeOf(),
-            rootRunId));
+            rootRunId,
+            req.connection()));
 
     boolean terminal =
         switch (output.color) {
@@ -393,6 +397,18 @@ final class Launcher {
       }
       return ssh.connect(spec);
     };
+  }
+
+  /** {@code -u} and {@code --private-key} as the variables they stand for. */
+  private static Map<String, Object> connectionVars(Map<String, String> cli) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    if (cli.get("user") != null) {
+      v.put("ansible_user", cli.get("user"));
+    }
+    if (cli.get("private_key") != null) {
+      v.put("ansible_ssh_private_key_file", cli.get("private_key"));
+    }
+    return v;
   }
 
   /**

@@ -2,8 +2,10 @@ package dev.baton.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -66,9 +68,50 @@ final class PlayCommand implements Callable<Integer> {
   @Option(names = "--syntax-check", description = "Validate the playbook, and stop.")
   boolean syntaxCheck;
 
+  @Option(
+      names = {"-u", "--user"},
+      paramLabel = "USER",
+      description = "Log in as USER where the inventory sets no ansible_user.")
+  String user;
+
+  @Option(
+      names = "--private-key",
+      paramLabel = "FILE",
+      description = "SSH key where the inventory sets no ansible_ssh_private_key_file.")
+  String privateKey;
+
+  @Option(
+      names = {"-b", "--become"},
+      description = "Become (sudo) where no play, block or task says otherwise.")
+  boolean become;
+
+  @Option(
+      names = "--become-user",
+      paramLabel = "USER",
+      description = "The user to become where no play, block or task names one.")
+  String becomeUser;
+
   @Mixin RunOutput output;
 
   @Mixin VaultOptions vault;
+
+  /** The command line's connection settings, stored with the run for its resume. */
+  private Map<String, String> connection() {
+    Map<String, String> c = new LinkedHashMap<>();
+    if (user != null) {
+      c.put("user", user);
+    }
+    if (privateKey != null) {
+      c.put("private_key", Path.of(privateKey).toAbsolutePath().toString());
+    }
+    if (become) {
+      c.put("become", "true");
+    }
+    if (becomeUser != null) {
+      c.put("become_user", becomeUser);
+    }
+    return c;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -87,7 +130,8 @@ final class PlayCommand implements Callable<Integer> {
             extraVars,
             forks,
             check,
-            null);
+            null,
+            connection());
     Launcher launcher = new Launcher(output, System.out, System.err);
     if (syntaxCheck || listHosts || listTasks) {
       return launcher.inspect(request, syntaxCheck, listHosts, listTasks);

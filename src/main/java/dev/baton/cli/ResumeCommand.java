@@ -72,7 +72,8 @@ final class ResumeCommand implements Callable<Integer> {
             vars,
             rec.forks(),
             rec.check(),
-            rec.runId());
+            rec.runId(),
+            rec.connection());
     return new Launcher(output, System.out, System.err).run(request);
   }
 }

@@ -7,6 +7,8 @@ import java.util.List;
  * run can ask it again.
  *
  * @param resumeOf the run being resumed, or null
+ * @param connection {@code -u}, {@code --private-key}, {@code -b}, {@code --become-user} as {@code
+ *     ansible_user}, {@code ansible_ssh_private_key_file}, {@code become}, {@code become_user}
  */
 record RunRequest(
     String playbook,
@@ -17,4 +19,9 @@ record RunRequest(
     List<String> extraVars,
     int forks,
     boolean check,
-    String resumeOf) {}
+    String resumeOf,
+    java.util.Map<String, String> connection) {
+  RunRequest {
+    connection = connection == null ? java.util.Map.of() : java.util.Map.copyOf(connection);
+  }
+}

@@ -30,12 +30,13 @@ record Inherited(
     Map<String, Object> vars,
     Map<String, Object> environment) {
 
-  static Inherited of(Play play) {
+  /** A play's keywords; the command line's -b / --become-user where the play says nothing. */
+  static Inherited of(Play play, RunOptions options) {
     return new Inherited(
         List.of(),
         play.tags(),
-        play.become(),
-        play.becomeUser(),
+        play.become() != null ? play.become() : options.become(),
+        play.becomeUser() != null ? play.becomeUser() : options.becomeUser(),
         null,
         null,
         null,

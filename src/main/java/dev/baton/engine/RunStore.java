@@ -36,7 +36,8 @@ public final class RunStore {
       boolean check,
       String journal,
       String resumeOf,
-      String rootRunId) {}
+      String rootRunId,
+      Map<String, String> connection) {}
 
   private final Path home;
 

@@ -163,7 +163,7 @@ public final class Runner {
       List<HostRun> batchHosts =
           batches.get(b).stream().map(this::host).filter(HostRun::active).toList();
       PlayRun run = new PlayRun(play, index, scope, batchHosts, pool);
-      run.runList(play.tasks(), "p" + index + ".t", Inherited.of(play), batchHosts, true);
+      run.runList(play.tasks(), "p" + index + ".t", Inherited.of(play, options), batchHosts, true);
       if (!run.aborted) {
         run.flushHandlers();
       }
@@ -227,7 +227,8 @@ public final class Runner {
    * hostvars[peer].openedge_db} got the inventory's path while the peer's own tasks got the -e one.
    */
   private Map<String, Object> hostVarsOf(String name) {
-    Map<String, Object> v = new LinkedHashMap<>(setup.inventory().varsOf(name));
+    Map<String, Object> v = new LinkedHashMap<>(options.connection());
+    v.putAll(setup.inventory().varsOf(name));
     HostRun h;
     synchronized (this) {
       h = hosts.get(name);
@@ -247,7 +248,8 @@ public final class Runner {
   }
 
   private Map<String, Object> baseVars(String name) {
-    Map<String, Object> v = new LinkedHashMap<>(setup.inventory().varsOf(name));
+    Map<String, Object> v = new LinkedHashMap<>(options.connection());
+    v.putAll(setup.inventory().varsOf(name));
     v.putAll(options.extraVars());
     v.putAll(MagicVars.of(name, setup, this::hostVarsOf));
     return v;
@@ -329,7 +331,7 @@ public final class Runner {
                 .map(Map.Entry::getKey)
                 .toList();
         if (!on.isEmpty()) {
-          runTask(handler.task(), "p" + index + ".h" + j, Inherited.of(play), on);
+          runTask(handler.task(), "p" + index + ".h" + j, Inherited.of(play, options), on);
           checkThresholds();
         }
       }

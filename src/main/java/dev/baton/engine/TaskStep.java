@@ -373,7 +373,8 @@ final class TaskStep {
 
   private Map<String, Object> varsFor(HostRun host, Inherited eff, PlayScope scope)
       throws TemplateException {
-    Map<String, Object> v = new LinkedHashMap<>(setup.inventory().varsOf(host.name));
+    Map<String, Object> v = new LinkedHashMap<>(setup.options().connection());
+    v.putAll(setup.inventory().varsOf(host.name));
     v.putAll(MagicVars.of(host.name, setup, hostVarsOf));
     v.put("ansible_play_hosts", scope.playHosts());
     v.put("play_hosts", scope.playHosts());

@@ -912,6 +912,56 @@ class PlayTest {
     assertThat(second.stdout()).containsPattern("h1 +: ok=1 +changed=0");
   }
 
+  /**
+   * {@code -u} and {@code --private-key} stand in where the inventory says nothing (an inventory
+   * value wins, as in Ansible); {@code -b --become-user} where the play says nothing (a play's
+   * {@code become: false} wins).
+   */
+  @Test
+  void commandLineConnectionSettingsAreTheLowestPrecedence() throws IOException {
+    Path inv = work.resolve("bare.ini");
+    Files.writeString(
+        inv,
+        "h1 ansible_host="
+            + hosts.address(0)
+            + " ansible_port="
+            + hosts.port(0)
+            + "\n[all:vars]\nbaton_known_hosts_file="
+            + hosts.knownHosts()
+            + "\n");
+    Path book = playbook("- hosts: h1\n  tasks:\n    - command: touch reached\n");
+    String[] login = {"-u", hosts.user(), "--private-key", hosts.clientKey().toString()};
+
+    Baton.Result r = play(inv, book, login);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(hosts.home(0).resolve("reached")).exists();
+
+    dev.baton.testing.Needs.that(
+        "root".equals(System.getProperty("user.name")), "root", "sudo to nobody");
+    dev.baton.testing.Needs.command("sudo", "sudo to nobody");
+    Path two =
+        playbook(
+            """
+            - hosts: h1
+              tasks:
+                - command: id -un
+                  register: who
+                - assert:
+                    that: who.stdout == 'nobody'
+            - hosts: h1
+              become: false
+              tasks:
+                - command: id -un
+                  register: who
+                - assert:
+                    that: who.stdout == 'root'
+            """);
+    Baton.Result b =
+        play(inv, two, login[0], login[1], login[2], login[3], "-b", "--become-user", "nobody");
+    assertThat(b.exitCode()).as(b.all()).isEqualTo(0);
+  }
+
   @Test
   void aLimitThatMatchesNoHostIsRefusedAndNothingRuns() throws IOException {
     Path inv = inventory("");
