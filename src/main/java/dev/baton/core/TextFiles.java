@@ -63,7 +63,7 @@ public final class TextFiles {
     if (Vault.isVaulted(text)) {
       // A file ansible-vault encrypted whole (vars files, group_vars, host_vars, inventories).
       try {
-        return Vault.decrypt(text);
+        return Vault.decryptFile(text);
       } catch (Vault.VaultException e) {
         // The callers say which file, at 1:1.
         throw new IOException("ansible-vault file: " + e.getMessage(), e);

@@ -42,6 +42,9 @@ public final class Vault {
   private static volatile List<Secret> secrets = List.of();
   private static final Set<String> REVEALED = ConcurrentHashMap.newKeySet();
 
+  /** Plaintexts of files vaulted whole: their readers reveal each value ({@link #reveal}). */
+  private static final Set<String> FILES = ConcurrentHashMap.newKeySet();
+
   private Vault() {}
 
   /** The secrets vaulted values are decrypted with, for the rest of the process. */
@@ -52,6 +55,26 @@ public final class Vault {
   /** Every plaintext decrypted so far, so that reports mask it. */
   public static Set<String> revealed() {
     return Set.copyOf(REVEALED);
+  }
+
+  /** Marks a value read from a vaulted file as secret, so reports mask it. */
+  public static void reveal(String value) {
+    if (value != null && value.length() >= 3) {
+      REVEALED.add(value);
+    }
+  }
+
+  /** The plaintext of a file vaulted whole; its readers reveal each value ({@link #fromFile}). */
+  public static String decryptFile(String envelope) throws VaultException {
+    String text = decrypt(envelope);
+    REVEALED.remove(text);
+    FILES.add(text);
+    return text;
+  }
+
+  /** True when {@code text} is the plaintext of a file vaulted whole. */
+  public static boolean fromFile(String text) {
+    return FILES.contains(text);
   }
 
   /**

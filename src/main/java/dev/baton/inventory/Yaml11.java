@@ -115,7 +115,30 @@ final class Yaml11 {
     } catch (IOException e) {
       throw new InventoryException(new Mark(name, 1, 1), "cannot read: " + e.getMessage());
     }
-    return composeString(name, text);
+    Document doc = composeString(name, text);
+    if (Vault.fromFile(text)) {
+      doc.root().ifPresent(r -> revealValues(r, 0));
+    }
+    return doc;
+  }
+
+  /**
+   * Every text value of a vaulted file is a secret, whatever its variable is called (booleans,
+   * numbers and nulls are not: masking every "true" or "22" in a report would hide everything).
+   */
+  private static void revealValues(Node node, int depth) {
+    if (depth > MAX_DEPTH) {
+      return;
+    }
+    if (node instanceof ScalarNode s) {
+      if (s.getTag().equals(Tag.STR) || !s.isPlain()) {
+        Vault.reveal(s.getValue());
+      }
+    } else if (node instanceof SequenceNode seq) {
+      seq.getValue().forEach(n -> revealValues(n, depth + 1));
+    } else if (node instanceof MappingNode m) {
+      m.getValue().forEach(t -> revealValues(t.getValueNode(), depth + 1));
+    }
   }
 
   static Document composeString(String name, String text) throws InventoryException {

@@ -67,7 +67,30 @@ final class YamlSource {
                   : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new PlaybookException(new Mark(path.toString(), 1, 1), "cannot read: " + why, "");
     }
-    return parse(path.toString(), text);
+    YamlSource src = parse(path.toString(), text);
+    if (Vault.fromFile(text) && src.root() != null) {
+      revealValues(src.root(), 0);
+    }
+    return src;
+  }
+
+  /**
+   * Every text value of a vaulted file is a secret, whatever its variable is called (booleans,
+   * numbers and nulls are not: masking every "true" or "22" in a report would hide everything).
+   */
+  static void revealValues(Node node, int depth) {
+    if (depth > MAX_DEPTH) {
+      return;
+    }
+    if (node instanceof ScalarNode s) {
+      if (scalar(s) instanceof String text) {
+        Vault.reveal(text);
+      }
+    } else if (node instanceof SequenceNode seq) {
+      seq.getValue().forEach(n -> revealValues(n, depth + 1));
+    } else if (node instanceof MappingNode m) {
+      m.getValue().forEach(t -> revealValues(t.getValueNode(), depth + 1));
+    }
   }
 
   /** Composes text whose errors are reported under the name {@code file}. */

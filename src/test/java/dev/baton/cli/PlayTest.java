@@ -501,6 +501,8 @@ class PlayTest {
                     dest: %s
                 - debug:
                     var: motd
+                - debug:
+                    msg: "the token is {{ api_token }} on {{ port }} at {{ site }}"
             """
                 .formatted(vault.resolve("vars.yml"), envelope.replace("\n", "\n    "), out));
 
@@ -510,6 +512,8 @@ class PlayTest {
     assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
     assertThat(out).content().isEqualTo("S3cr3t!value 8080 tok-123");
     assertThat(r.all()).doesNotContain("S3cr3t!value").doesNotContain("tok-123");
+    // A vaulted file's text values are secrets whatever their names; its numbers are not.
+    assertThat(r.stdout()).contains("the token is ******** on 8080 at ********");
     assertThat(Files.readString(journalOf(r)))
         .doesNotContain("S3cr3t!value")
         .doesNotContain("tok-123");
