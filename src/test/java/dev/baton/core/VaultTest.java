@@ -35,7 +35,8 @@ class VaultTest {
     assertThat(Vault.decrypt(inline("inline11.yml"), List.of(pw))).isEqualTo("S3cr3t!value");
     String file = Files.readString(DIR.resolve("vars.yml"));
     assertThat(Vault.isVaulted(file)).isTrue();
-    assertThat(Vault.decrypt(file, List.of(pw))).isEqualTo("api_token: tok-123\nport: 8080\nsite: lima-site\n");
+    assertThat(Vault.decrypt(file, List.of(pw)))
+        .isEqualTo("api_token: tok-123\nport: 8080\nsite: lima-site\n");
     assertThat(Vault.revealed()).contains("S3cr3t!value");
   }
 
