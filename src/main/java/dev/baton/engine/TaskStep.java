@@ -192,11 +192,11 @@ final class TaskStep {
         if (loop.label() != null) {
           label = PythonText.str(templater.render(loop.label(), itemVars, task.mark()));
         }
-        r = itemOnce(host, task, eff, itemVars);
         delegate =
             eff.delegateTo() == null
                 ? null
                 : String.valueOf(templater.render(eff.delegateTo(), itemVars, task.mark()));
+        r = itemOnce(host, task, eff, itemVars, delegate);
       } catch (TemplateException e) {
         r = TaskResult.failed(e.getMessage());
       }
@@ -245,9 +245,9 @@ final class TaskStep {
     return finish(host, task, path, start, agg, delegate, ignored, noLog);
   }
 
-  /** One item: its conditions, then the module with the item's arguments and delegation. */
+  /** One item: its conditions, then the module with the item's arguments, on {@code delegate}. */
   private TaskResult itemOnce(
-      HostRun host, ModuleTask task, Inherited eff, Map<String, Object> itemVars)
+      HostRun host, ModuleTask task, Inherited eff, Map<String, Object> itemVars, String delegate)
       throws TemplateException {
     for (String cond : eff.when()) {
       if (!templater.test(cond, itemVars, task.mark())) {
@@ -257,10 +257,6 @@ final class TaskStep {
                 "skip_reason", "Conditional result was False", "false_condition", cond));
       }
     }
-    String delegate =
-        eff.delegateTo() == null
-            ? null
-            : String.valueOf(templater.render(eff.delegateTo(), itemVars, task.mark()));
     Map<String, Object> args = renderArgs(task, itemVars);
     return callWithRetries(
         host, task, eff.rendered(templater, itemVars, task.mark()), itemVars, args, delegate);

@@ -243,15 +243,7 @@ public final class Inventory {
       for (Path dir : varsDirs) {
         merged.putAll(files.load(dir, "host_vars", h.name, h.mark));
       }
-      Map<String, Object> values = new LinkedHashMap<>();
-      Map<String, Mark> marks = new LinkedHashMap<>();
-      merged.forEach(
-          (k, v) -> {
-            values.put(k, v.value());
-            marks.put(k, v.mark());
-          });
-      vars.put(h.name, Collections.unmodifiableMap(values));
-      origins.put(h.name, Collections.unmodifiableMap(marks));
+      record(h.name, merged, vars, origins);
       groupNames.put(h.name, hostGroups.stream().sorted().toList());
     }
     for (String local : IMPLICIT_LOCALHOST) {
@@ -269,15 +261,7 @@ public final class Inventory {
       for (Path dir : varsDirs) {
         merged.putAll(files.load(dir, "host_vars", local, implicit));
       }
-      Map<String, Object> values = new LinkedHashMap<>();
-      Map<String, Mark> marks = new LinkedHashMap<>();
-      merged.forEach(
-          (k, v) -> {
-            values.put(k, v.value());
-            marks.put(k, v.mark());
-          });
-      vars.put(local, Collections.unmodifiableMap(values));
-      origins.put(local, Collections.unmodifiableMap(marks));
+      record(local, merged, vars, origins);
       groupNames.put(local, List.of());
     }
     return new Inventory(
@@ -290,6 +274,23 @@ public final class Inventory {
         Collections.unmodifiableMap(groupNames),
         model.hosts.values().stream()
             .collect(java.util.stream.Collectors.toUnmodifiableMap(h -> h.name, h -> h.file)));
+  }
+
+  /** A host's merged variables as values and, apart, where each value came from. */
+  private static void record(
+      String host,
+      Map<String, Sourced> merged,
+      Map<String, Map<String, Object>> vars,
+      Map<String, Map<String, Mark>> origins) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    Map<String, Mark> marks = new LinkedHashMap<>();
+    merged.forEach(
+        (k, v) -> {
+          values.put(k, v.value());
+          marks.put(k, v.mark());
+        });
+    vars.put(host, Collections.unmodifiableMap(values));
+    origins.put(host, Collections.unmodifiableMap(marks));
   }
 
   private static Map<String, Sourced> groupFiles(
