@@ -370,16 +370,19 @@ final class Broker {
       throw new IOException("interrupted");
     }
     Control.Checkpoint cp;
-    synchronized (aiLock) {
-      String shutDown = roomForNotes(recs);
-      if (shutDown != null) {
-        refuse(out, AfterImage.MSG_CANNOT_SWITCH, shutDown);
-        return;
-      }
-      writeGate.readLock().lock();
-      try {
+    // The gate before aiLock, never after: a transition holds the gate while the ack reader takes
+    // aiLock to unlock extents, so a writer holding aiLock while it queued for the gate stalled
+    // every ack and the transition timed out (seen in CI, SimReplicationTest).
+    writeGate.readLock().lock();
+    try {
+      synchronized (aiLock) {
         if (role == Control.Role.TARGET) {
           refuse(out, MSG_TARGET_READ_ONLY, targetReadOnly(db));
+          return;
+        }
+        String shutDown = roomForNotes(recs);
+        if (shutDown != null) {
+          refuse(out, AfterImage.MSG_CANNOT_SWITCH, shutDown);
           return;
         }
         try {
@@ -388,9 +391,9 @@ final class Broker {
           refuse(out, 1432, e.getMessage());
           return;
         }
-      } finally {
-        writeGate.readLock().unlock();
       }
+    } finally {
+      writeGate.readLock().unlock();
     }
     replication.committed(cp);
     out.writeByte(0);
