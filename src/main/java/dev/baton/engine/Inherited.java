@@ -6,6 +6,7 @@ import dev.baton.playbook.TaskOptions;
 import dev.baton.template.PythonText;
 import dev.baton.template.TemplateException;
 import dev.baton.template.Templater;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,7 +29,8 @@ record Inherited(
     String delegateTo,
     Integer timeoutSeconds,
     Map<String, Object> vars,
-    Map<String, Object> environment) {
+    Map<String, Object> environment,
+    Path dir) {
 
   /** A play's keywords; the command line's -b / --become-user where the play says nothing. */
   static Inherited of(Play play, RunOptions options) {
@@ -43,7 +45,8 @@ record Inherited(
         null,
         null,
         Map.of(),
-        play.environment());
+        play.environment(),
+        play.dir());
   }
 
   Inherited with(TaskOptions o) {
@@ -66,7 +69,8 @@ record Inherited(
         pick(o.delegateTo(), delegateTo),
         pick(o.timeoutSeconds(), timeoutSeconds),
         v,
-        env);
+        env,
+        dir);
   }
 
   /**
@@ -93,7 +97,8 @@ record Inherited(
         delegateTo,
         timeoutSeconds,
         vars,
-        env);
+        env,
+        dir);
   }
 
   private static <T> T pick(T inner, T outer) {

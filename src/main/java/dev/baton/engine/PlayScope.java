@@ -32,11 +32,12 @@ final class PlayScope {
       Function<String, Map<String, Object>> baseVars)
       throws PlaybookException, TemplateException {
     Templater t = setup.templater();
-    Path dir = setup.playbook().path().toAbsolutePath().getParent();
+    Path dir = play.dir();
     Map<String, Map<String, Object>> files = new HashMap<>();
     Map<String, Map<String, Object>> byHost = new LinkedHashMap<>();
     for (String h : hosts) {
       Map<String, Object> scope = new LinkedHashMap<>(baseVars.apply(h));
+      scope.put("playbook_dir", dir.toString());
       scope.put("ansible_play_hosts", hosts);
       scope.put("play_hosts", hosts);
       Map<String, Object> playVars = renderAll(play.vars(), scope, setup, play.mark());

@@ -372,6 +372,7 @@ final class TaskStep {
     Map<String, Object> v = new LinkedHashMap<>(setup.options().connection());
     v.putAll(setup.inventory().varsOf(host.name));
     v.putAll(MagicVars.of(host.name, setup, hostVarsOf));
+    v.put("playbook_dir", eff.dir().toString());
     v.put("ansible_play_hosts", scope.playHosts());
     v.put("play_hosts", scope.playHosts());
     v.putAll(scope.varsOf(host.name));
@@ -493,7 +494,7 @@ final class TaskStep {
     eff.environment().forEach((k, v) -> env.put(k, String.valueOf(v)));
     Duration timeout =
         eff.timeoutSeconds() == null ? null : Duration.ofSeconds(eff.timeoutSeconds());
-    Path dir = setup.playbook().path().toAbsolutePath().getParent();
+    Path dir = eff.dir();
     String target = delegate != null ? delegate : host.name;
     Map<String, Object> ctxVars = delegate == null ? vars : delegated(vars, delegate);
     ModuleContext ctx =

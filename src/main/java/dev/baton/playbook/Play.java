@@ -46,6 +46,42 @@ public record Play(
         environment == null ? Map.of() : java.util.Collections.unmodifiableMap(environment);
   }
 
+  /**
+   * The directory of the file the play was read from: {@code playbook_dir}, and where its relative
+   * vars_files, templates and files are found (an imported playbook's own directory, as in
+   * Ansible).
+   */
+  public java.nio.file.Path dir() {
+    return java.nio.file.Path.of(mark.file()).toAbsolutePath().getParent();
+  }
+
+  /**
+   * This play as {@code import_playbook} brings it in: the import's vars override the play's, its
+   * tags are added to the play's.
+   */
+  Play imported(Map<String, Object> importVars, Set<String> importTags) {
+    Map<String, Object> v = new java.util.LinkedHashMap<>(vars);
+    v.putAll(importVars);
+    Set<String> t = new java.util.LinkedHashSet<>(tags);
+    t.addAll(importTags);
+    return new Play(
+        name,
+        hosts,
+        v,
+        varsFiles,
+        serial,
+        maxFailPercentage,
+        anyErrorsFatal,
+        become,
+        becomeUser,
+        tasks,
+        mark,
+        t,
+        environment,
+        handlers,
+        flushAfter);
+  }
+
   /** A play without handlers. */
   public Play(
       String name,

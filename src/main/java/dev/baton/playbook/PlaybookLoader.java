@@ -99,7 +99,8 @@ public final class PlaybookLoader {
           "roles",
           "'roles' is not supported by baton; put the role's tasks under 'tasks'",
           "import_playbook",
-          "'import_playbook' is not supported by baton; run each playbook",
+          "'import_playbook' is a playbook entry of its own ('- import_playbook: file.yml'),"
+              + " not a keyword of a play",
           "remote_user",
           "'remote_user' is not supported by baton; set ansible_user in the inventory or"
               + " with -e ansible_user=NAME",
@@ -162,25 +163,52 @@ public final class PlaybookLoader {
     /** The handler names notified in the play being read, and where, for the check at its end. */
     private final List<Map.Entry<String, Mark>> notified;
 
-    /** The task files being imported, outermost first: a file importing itself is a cycle. */
+    /**
+     * The playbook, then the task files being imported, outermost first: a file importing itself is
+     * a cycle, and the first is the playbook whose directory import_tasks searches last.
+     */
     private final List<Path> importing;
 
+    /** The playbooks being imported, outermost first, for import_playbook's own cycle check. */
+    private final List<Path> playbooks;
+
     Parse(YamlSource src, ModuleRegistry modules) {
-      this(src, modules, new ArrayList<>(), List.of(Path.of(src.file()).toAbsolutePath()));
+      this(src, modules, List.of());
+    }
+
+    private Parse(YamlSource src, ModuleRegistry modules, List<Path> outerPlaybooks) {
+      this(
+          src,
+          modules,
+          new ArrayList<>(),
+          List.of(Path.of(src.file()).toAbsolutePath()),
+          append(outerPlaybooks, Path.of(src.file()).toAbsolutePath()));
     }
 
     private Parse(
         YamlSource src,
         ModuleRegistry modules,
         List<Map.Entry<String, Mark>> notified,
-        List<Path> importing) {
+        List<Path> importing,
+        List<Path> playbooks) {
       this.src = src;
       this.modules = modules;
       this.notified = notified;
       this.importing = importing;
+      this.playbooks = playbooks;
+    }
+
+    private static List<Path> append(List<Path> list, Path p) {
+      List<Path> out = new ArrayList<>(list);
+      out.add(p);
+      return List.copyOf(out);
     }
 
     Playbook playbook(Path file) throws PlaybookException {
+      return new Playbook(file, plays());
+    }
+
+    private List<Play> plays() throws PlaybookException {
       Node root = src.root();
       if (root == null || YamlSource.isNull(root)) {
         throw src.error(new Mark(src.file(), 1, 1), "playbook is empty; expected a list of plays");
@@ -190,12 +218,89 @@ public final class PlaybookLoader {
       }
       List<Play> plays = new ArrayList<>();
       for (Node item : seq.getValue()) {
-        plays.add(play(item));
+        if (item instanceof MappingNode m && importsPlaybook(m)) {
+          plays.addAll(importPlaybook(m));
+        } else {
+          plays.add(play(item));
+        }
       }
       if (plays.isEmpty()) {
         throw src.error(root, "playbook has no plays");
       }
-      return new Playbook(file, plays);
+      return plays;
+    }
+
+    private boolean importsPlaybook(MappingNode m) throws PlaybookException {
+      for (NodeTuple t : src.entries(m)) {
+        if (moduleName(src.key(t.getKeyNode())).equals("import_playbook")) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * {@code - import_playbook: file}: the file's plays in its place, read now (static, as in
+     * Ansible), found relative to the importing playbook. Each play keeps its own directory (its
+     * playbook_dir, vars_files, templates); the import's {@code vars} override the plays' vars and
+     * its {@code tags} are added to theirs, as ansible-core's PlaybookInclude does.
+     */
+    private List<Play> importPlaybook(MappingNode m) throws PlaybookException {
+      Node fileNode = null;
+      Map<String, Object> vars = Map.of();
+      Set<String> tags = Set.of();
+      for (NodeTuple t : src.entries(m)) {
+        String key = src.key(t.getKeyNode());
+        Node v = t.getValueNode();
+        switch (moduleName(key)) {
+          case "import_playbook" -> fileNode = v;
+          case "name" -> string(v, key);
+          case "vars" -> vars = mapValue(v, key);
+          case "tags" -> tags = tags(v);
+          case "when" ->
+              throw src.error(
+                  t.getKeyNode(),
+                  "'when' on import_playbook is not supported by baton; put the condition on the"
+                      + " imported plays' tasks");
+          default ->
+              throw src.error(
+                  t.getKeyNode(),
+                  "'"
+                      + key
+                      + "' cannot be used with import_playbook"
+                      + Suggest.hint(key, Set.of("name", "vars", "tags")));
+        }
+      }
+      String file = string(fileNode, "import_playbook");
+      if (file == null || file.isBlank()) {
+        throw src.error(fileNode, "import_playbook needs the file name of a playbook");
+      }
+      if (isTemplated(file)) {
+        throw src.error(
+            fileNode,
+            "import_playbook needs a file name without templates (baton reads it before the"
+                + " run)");
+      }
+      if (file.strip().contains(" ")) {
+        throw src.error(
+            fileNode,
+            "import_playbook takes only a file name; give the imported plays variables with"
+                + " 'vars:'");
+      }
+      Path path =
+          Path.of(src.file()).toAbsolutePath().getParent().resolve(file.strip()).normalize();
+      if (!java.nio.file.Files.isRegularFile(path)) {
+        throw src.error(fileNode, "import_playbook: no such file " + path);
+      }
+      if (playbooks.contains(path)) {
+        throw src.error(
+            fileNode, "import_playbook: " + path + " imports itself (through " + playbooks + ")");
+      }
+      List<Play> out = new ArrayList<>();
+      for (Play p : new Parse(YamlSource.read(path), modules, playbooks).plays()) {
+        out.add(p.imported(vars, tags));
+      }
+      return out;
     }
 
     private Play play(Node node) throws PlaybookException {
@@ -402,7 +507,7 @@ public final class PlaybookLoader {
       }
       List<Path> chain = new ArrayList<>(importing);
       chain.add(path);
-      Parse inner = new Parse(YamlSource.read(path), modules, notified, chain);
+      Parse inner = new Parse(YamlSource.read(path), modules, notified, chain, playbooks);
       Node root = inner.src.root();
       List<Task> tasks =
           root == null || YamlSource.isNull(root) ? List.of() : inner.tasks(root, "import_tasks");

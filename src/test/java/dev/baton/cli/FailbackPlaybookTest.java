@@ -94,6 +94,67 @@ class FailbackPlaybookTest {
         .contains("Maximum Number of Users (-n): 30.");
   }
 
+  /**
+   * A site's own playbook wraps the failback with import_playbook: its plays run before and after,
+   * the import's vars reach the failback's plays, and the roles end swapped as when run alone.
+   */
+  @Test
+  void aSitePlaybookImportingTheFailbackRunsItBetweenItsOwnPlays() throws Exception {
+    Path state = work.resolve("lab");
+    Path wrapper = work.resolve("site-failback.yml");
+    Files.writeString(
+        wrapper,
+        "- hosts: primary\n"
+            + "  tasks:\n"
+            + "    - name: Announce\n"
+            + "      debug:\n"
+            + "        msg: failback of {{ inventory_hostname }} starts\n"
+            + "- import_playbook: "
+            + Path.of("playbooks/failback.yml").toAbsolutePath()
+            + "\n"
+            + "  vars:\n"
+            + "    restore_transition: enable\n"
+            + "- hosts: primary\n"
+            + "  tasks:\n"
+            + "    - name: Afterwards\n"
+            + "      command: echo after the failback\n"
+            + "      register: after\n"
+            + "    - debug:\n"
+            + "        msg: \"{{ after.stdout }}\"\n");
+    Baton.Result r =
+        Baton.run(
+            work,
+            Map.of("BATON_HOME", work.resolve("home").toString()),
+            "lab",
+            "run",
+            "--state",
+            state.toString(),
+            "--size",
+            "1M",
+            wrapper.toString());
+
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(r.stdout())
+        .contains("{\"msg\":\"failback of primary starts\"}")
+        .contains("{\"msg\":\"after the failback\"}");
+    assertThat(r.stdout().indexOf("failback of primary starts"))
+        .isLessThan(r.stdout().indexOf("PLAY [Fail back"))
+        .isLessThan(r.stdout().indexOf("after the failback"));
+    // The import's vars reached the failback's plays: the restore took the enable route
+    // (prorest, then proutil -C enableSiteReplication target; not prorest -REPLTransition).
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("journal (\\S+)").matcher(r.stdout());
+    assertThat(m.find()).as(r.all()).isTrue();
+    String journal = Files.readString(Path.of(m.group(1)));
+    assertThat(journal).contains("\"transition\":\"enable\"").contains("\"enable_rc\":0");
+    Path primary = state.resolve("hosts/primary");
+    Path secondary = state.resolve("hosts/secondary");
+    assertThat(run(primary, "proutil", "sports", "-C", "describe"))
+        .containsPattern("OpenEdge Replication\\s+Yes\\s+Source");
+    assertThat(run(secondary, "proutil", "sports", "-C", "describe"))
+        .containsPattern("OpenEdge Replication\\s+Yes\\s+Target");
+  }
+
   private static Path db(Path host) {
     return host.resolve("db/sports");
   }

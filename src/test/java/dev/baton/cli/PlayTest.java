@@ -731,6 +731,82 @@ class PlayTest {
   }
 
   /**
+   * {@code import_playbook} as ansible-playbook 2.14 runs the same two files (local connection):
+   * the imported play's playbook_dir, vars_files, lookup('file') and templates are its own
+   * directory's; the import's vars override the play's; its tags select the imported plays.
+   */
+  @Test
+  void importPlaybookBringsInThePlaysOfAnotherFileAsAnsibleDoes() throws IOException {
+    Path inv = inventory("");
+    Path sub = work.resolve("sub");
+    Files.createDirectories(sub.resolve("files"));
+    Files.createDirectories(sub.resolve("templates"));
+    Files.writeString(sub.resolve("v.yml"), "z: zz\n");
+    Files.writeString(sub.resolve("files/f.txt"), "filetext\n");
+    Files.writeString(sub.resolve("templates/t.j2"), "T {{ x }}\n");
+    Files.writeString(
+        sub.resolve("inner.yml"),
+        """
+        - hosts: h1
+          vars:
+            x: from_play
+            y: play_y
+          vars_files: [v.yml]
+          tasks:
+            - debug:
+                msg: "inner {{ playbook_dir }} x={{ x }} y={{ y }} z={{ z }} f={{ lookup('file', 'f.txt') }}"
+            - template:
+                src: t.j2
+                dest: "{{ home }}/out.txt"
+              tags: [own]
+        """);
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              tasks:
+                - debug:
+                    msg: "top {{ playbook_dir }}"
+            - import_playbook: sub/inner.yml
+              vars:
+                x: from_import
+              tags: [imp]
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(r.stdout())
+        .contains("{\"msg\":\"top " + work.toAbsolutePath() + "\"}")
+        .contains(
+            "{\"msg\":\"inner "
+                + sub.toAbsolutePath()
+                + " x=from_import y=play_y z=zz f=filetext\"}")
+        .containsPattern("h1 +: ok=3 +changed=1 ");
+    assertThat(hosts.home(0).resolve("out.txt")).content().isEqualTo("T from_import\n");
+
+    Files.delete(hosts.home(0).resolve("out.txt"));
+    Baton.Result tagged = play(inv, book, "--tags", "imp");
+    assertThat(tagged.stdout()).doesNotContain("top ").containsPattern("h1 +: ok=2 +changed=1 ");
+    assertThat(hosts.home(0).resolve("out.txt")).exists();
+
+    Files.writeString(sub.resolve("loop.yml"), "- import_playbook: ../site.yml\n");
+    Files.writeString(
+        sub.resolve("inner.yml"), "- import_playbook: loop.yml\n- hosts: h1\n  tasks: []\n");
+    Baton.Result cycle = play(inv, book);
+    assertThat(cycle.exitCode()).as(cycle.all()).isEqualTo(4);
+    assertThat(cycle.stderr())
+        .contains("loop.yml:1:20: import_playbook: ")
+        .contains("imports itself");
+
+    Files.writeString(
+        book, "- import_playbook: sub/v.yml\n  when: false\n- hosts: h1\n  tasks: []\n");
+    Baton.Result when = play(inv, book);
+    assertThat(when.exitCode()).as(when.all()).isEqualTo(4);
+    assertThat(when.stderr()).contains("site.yml:2:3: 'when' on import_playbook is not supported");
+  }
+
+  /**
    * Magic variables as ansible-playbook 2.14 prints them for the same playbook: the failed task and
    * its result in rescue (still defined after it), the run's tags, ansible_version, inventory_dir.
    */
