@@ -2,6 +2,7 @@ package dev.baton.engine;
 
 import dev.baton.core.Mark;
 import dev.baton.playbook.Play;
+import dev.baton.playbook.Role;
 import dev.baton.playbook.TaskOptions;
 import dev.baton.template.PythonText;
 import dev.baton.template.TemplateException;
@@ -30,7 +31,8 @@ record Inherited(
     Integer timeoutSeconds,
     Map<String, Object> vars,
     Map<String, Object> environment,
-    Path dir) {
+    Path dir,
+    List<Role> roles) {
 
   /** A play's keywords; the command line's -b / --become-user where the play says nothing. */
   static Inherited of(Play play, RunOptions options) {
@@ -46,7 +48,8 @@ record Inherited(
         null,
         Map.of(),
         play.environment(),
-        play.dir());
+        play.dir(),
+        List.of());
   }
 
   Inherited with(TaskOptions o) {
@@ -70,7 +73,8 @@ record Inherited(
         pick(o.timeoutSeconds(), timeoutSeconds),
         v,
         env,
-        dir);
+        dir,
+        roles);
   }
 
   /**
@@ -98,10 +102,43 @@ record Inherited(
         timeoutSeconds,
         vars,
         env,
-        dir);
+        dir,
+        roles);
   }
 
   private static <T> T pick(T inner, T outer) {
     return inner != null ? inner : outer;
+  }
+
+  /** Inside {@code role}'s block: its tasks see its variables and find their files in it. */
+  Inherited inRole(Role role) {
+    List<Role> chain = new ArrayList<>(roles);
+    chain.add(role);
+    return withRoles(chain);
+  }
+
+  /** With this chain of roles (outermost first), as a role's handler runs. */
+  Inherited withRoles(List<Role> chain) {
+    return new Inherited(
+        when,
+        tags,
+        become,
+        becomeUser,
+        ignoreErrors,
+        noLog,
+        runOnce,
+        delegateTo,
+        timeoutSeconds,
+        vars,
+        environment,
+        dir,
+        List.copyOf(chain));
+  }
+
+  /** The role whose task this is, if any: the innermost of the chain. */
+  java.util.Optional<Role> role() {
+    return roles.isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(roles.get(roles.size() - 1));
   }
 }

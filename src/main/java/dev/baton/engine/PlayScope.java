@@ -13,16 +13,27 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A play's variables per host: its {@code vars} and {@code vars_files}, rendered once when the play
- * starts, above the inventory and below registered values, facts and extra vars.
+ * A play's variables per host: its {@code vars}, {@code vars_files} and its roles' vars, rendered
+ * once when the play starts, above the inventory and below registered values, facts and extra vars;
+ * and its roles' values for {@link TaskStep} to place ({@link RoleVars}).
  */
 final class PlayScope {
   private final Map<String, Map<String, Object>> byHost;
   private final List<String> playHosts;
+  private final Map<String, RoleVars> roles;
 
-  private PlayScope(Map<String, Map<String, Object>> byHost, List<String> playHosts) {
+  private PlayScope(
+      Map<String, Map<String, Object>> byHost,
+      List<String> playHosts,
+      Map<String, RoleVars> roles) {
     this.byHost = byHost;
     this.playHosts = playHosts;
+    this.roles = roles;
+  }
+
+  /** The values of the play's roles on this host. */
+  RoleVars rolesOf(String host) {
+    return roles.getOrDefault(host, RoleVars.NONE);
   }
 
   static PlayScope load(
@@ -35,6 +46,7 @@ final class PlayScope {
     Path dir = play.dir();
     Map<String, Map<String, Object>> files = new HashMap<>();
     Map<String, Map<String, Object>> byHost = new LinkedHashMap<>();
+    Map<String, RoleVars> roles = new HashMap<>();
     for (String h : hosts) {
       Map<String, Object> scope = new LinkedHashMap<>(baseVars.apply(h));
       scope.put("playbook_dir", dir.toString());
@@ -54,10 +66,34 @@ final class PlayScope {
         playVars.putAll(rendered);
         scope.putAll(rendered);
       }
+      RoleVars rv = RoleVars.load(play.roles(), setup, scope, files, play.mark());
+      playVars.putAll(rv.exported());
+      playVars.putAll(roleNames(play));
       scope.putAll(setup.options().extraVars());
       byHost.put(h, playVars);
+      roles.put(h, rv);
     }
-    return new PlayScope(byHost, hosts);
+    return new PlayScope(byHost, hosts, roles);
+  }
+
+  /** Ansible's magic role names: the play's roles, and with their dependencies. */
+  private static Map<String, Object> roleNames(Play play) {
+    if (play.roles().isEmpty()) {
+      return Map.of();
+    }
+    List<String> direct = play.roles().stream().map(r -> r.name()).toList();
+    java.util.Set<String> deps = new java.util.LinkedHashSet<>();
+    for (var r : play.roles()) {
+      r.allDependencies().forEach(d -> deps.add(d.name()));
+    }
+    java.util.Set<String> all = new java.util.LinkedHashSet<>(deps);
+    all.addAll(direct);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("ansible_role_names", List.copyOf(all));
+    m.put("ansible_play_role_names", direct);
+    m.put("ansible_dependent_role_names", List.copyOf(deps));
+    m.put("role_names", direct);
+    return m;
   }
 
   /**

@@ -314,24 +314,29 @@ public final class Runner {
       if (handlers.isEmpty() || aborted) {
         return;
       }
-      Map<HostRun, Set<String>> notified = new LinkedHashMap<>();
+      Map<HostRun, Set<Integer>> notified = new LinkedHashMap<>();
       for (HostRun h : batch) {
         Set<String> names = new LinkedHashSet<>(h.notified);
         h.notified.removeAll(names);
         if (!names.isEmpty() && h.active()) {
-          notified.put(h, names);
+          notified.put(h, Handler.notifiedBy(handlers, names));
         }
       }
       for (int j = 0; j < handlers.size() && !aborted; j++) {
         Handler handler = handlers.get(j);
+        int which = j;
         List<HostRun> on =
             notified.entrySet().stream()
                 .filter(e -> e.getKey().active())
-                .filter(e -> e.getValue().stream().anyMatch(handler::answers))
+                .filter(e -> e.getValue().contains(which))
                 .map(Map.Entry::getKey)
                 .toList();
         if (!on.isEmpty()) {
-          runTask(handler.task(), "p" + index + ".h" + j, Inherited.of(play, options), on);
+          Inherited eff = Inherited.of(play, options);
+          for (int r = 0; r < handler.roles().size(); r++) {
+            eff = eff.with(handler.roleOptions().get(r)).inRole(handler.roles().get(r));
+          }
+          runTask(handler.task(), "p" + index + ".h" + j, eff, on);
           checkThresholds();
         }
       }
@@ -398,6 +403,9 @@ public final class Runner {
 
     private void runBlock(Block block, String path, Inherited inherited, List<HostRun> on) {
       Inherited eff = inherited.with(block.options());
+      if (block.role() != null) {
+        eff = eff.inRole(block.role());
+      }
       Set<HostRun> entered = new LinkedHashSet<>(on);
       runList(block.block(), path + ".b", eff, on, false);
       List<HostRun> failedInBlock = on.stream().filter(h -> h.failed && !h.unreachable).toList();

@@ -27,7 +27,7 @@ final class TaskContext implements ModuleContext {
   private final Duration timeout;
   private final Become become;
   private final Map<String, String> environment;
-  private final Path playbookDir;
+  private final dev.baton.core.SearchPath search;
   private final Progress progress;
   private final java.util.function.Consumer<Abandon> abandon;
 
@@ -43,7 +43,7 @@ final class TaskContext implements ModuleContext {
       Duration timeout,
       Become become,
       Map<String, String> environment,
-      Path playbookDir,
+      dev.baton.core.SearchPath search,
       Progress progress,
       java.util.function.Consumer<Abandon> abandon) {
     this.host = host;
@@ -57,7 +57,7 @@ final class TaskContext implements ModuleContext {
     this.timeout = timeout;
     this.become = become;
     this.environment = environment;
-    this.playbookDir = playbookDir;
+    this.search = search;
     this.progress = progress;
     this.abandon = abandon;
   }
@@ -149,7 +149,12 @@ final class TaskContext implements ModuleContext {
 
   @Override
   public Path playbookDir() {
-    return playbookDir;
+    return search.playDir();
+  }
+
+  @Override
+  public dev.baton.core.SearchPath searchPath() {
+    return search;
   }
 
   @Override

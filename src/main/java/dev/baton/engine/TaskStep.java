@@ -370,22 +370,35 @@ final class TaskStep {
   private Map<String, Object> varsFor(HostRun host, Inherited eff, PlayScope scope)
       throws TemplateException {
     Map<String, Object> v = new LinkedHashMap<>(setup.options().connection());
+    RoleVars roles = scope.rolesOf(host.name);
+    // Ansible's order: role defaults under the inventory; the play's vars (with every role's vars)
+    // over it, the task's own role's vars over those; registered values and facts over task vars;
+    // role params over those; extra vars over everything.
+    v.putAll(roles.defaultsFor(eff.roles()));
     v.putAll(setup.inventory().varsOf(host.name));
     v.putAll(MagicVars.of(host.name, setup, hostVarsOf));
     v.put("playbook_dir", eff.dir().toString());
     v.put("ansible_play_hosts", scope.playHosts());
     v.put("play_hosts", scope.playHosts());
     v.putAll(scope.varsOf(host.name));
+    v.putAll(roles.ownVars(eff.roles()));
+    eff.role()
+        .ifPresent(
+            r -> {
+              v.put("role_name", r.name());
+              v.put("role_path", r.dir().toString());
+            });
     synchronized (host.facts) {
       v.putAll(host.facts);
     }
     v.putAll(setup.options().extraVars());
-    if (!eff.vars().isEmpty()) {
+    Map<String, Object> params = RoleVars.params(eff.roles());
+    if (!eff.vars().isEmpty() || !params.isEmpty()) {
       v.putAll(PlayScope.renderAll(eff.vars(), v, setup, dev.baton.core.Mark.NONE));
-      // Registered values and facts outrank task vars; extra vars outrank everything.
       synchronized (host.facts) {
         v.putAll(host.facts);
       }
+      v.putAll(PlayScope.renderAll(params, v, setup, dev.baton.core.Mark.NONE));
       v.putAll(setup.options().extraVars());
     }
     return v;
@@ -510,7 +523,7 @@ final class TaskStep {
             timeout,
             become,
             env,
-            dir,
+            new dev.baton.core.SearchPath(eff.role().map(r -> r.dir()), dir),
             (what, done, total, unit) ->
                 emit.on(new Event.Progress(Instant.now(), host.name, what, done, total, unit)),
             undo -> host.abandon.add(new HostRun.Undo(target, undo)));

@@ -84,10 +84,17 @@ final class Copy implements Module {
       if (a.bool("remote_src", false)) {
         return fromRemote(ctx, a, srcArg, dest);
       }
-      Path src = ctx.playbookDir().resolve(srcArg).normalize();
-      if (!Files.exists(src)) {
-        throw a.bad("could not find src=" + src);
+      // As Ansible: files/ first (the role's, then the playbook's), then the directory itself.
+      Optional<Path> found = ctx.searchPath().find("files", srcArg);
+      if (found.isEmpty()) {
+        throw a.bad(
+            "could not find src="
+                + srcArg
+                + " (looked in "
+                + ctx.searchPath().looked("files", srcArg)
+                + ")");
       }
+      Path src = found.get();
       if (Files.isDirectory(src)) {
         return directory(ctx, a, src, srcArg.endsWith("/"), dest);
       }

@@ -69,6 +69,11 @@ public interface ModuleContext {
   /** Directory of the playbook, against which relative {@code src} paths resolve. */
   Path playbookDir();
 
+  /** Where the task's relative files are found: its role's directory first, if it is a role's. */
+  default dev.baton.core.SearchPath searchPath() {
+    return new dev.baton.core.SearchPath(java.util.Optional.empty(), playbookDir());
+  }
+
   /** Where long work reports how far it got. */
   Progress progress();
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,15 +43,13 @@ final class Template implements Module {
     try {
       Args a = Args.of(this, args);
       String src = a.required("src");
-      Path file = find(ctx.playbookDir(), src);
+      Path file = ctx.searchPath().find("templates", src).filter(Files::isRegularFile).orElse(null);
       if (file == null) {
         throw a.bad(
             "could not find or access '"
                 + src
                 + "' (looked in "
-                + ctx.playbookDir().resolve("templates")
-                + " and "
-                + ctx.playbookDir()
+                + ctx.searchPath().looked("templates", src)
                 + ")");
       }
       String text;
@@ -77,19 +74,6 @@ final class Template implements Module {
     } catch (TaskFailure f) {
       return f.toResult(name());
     }
-  }
-
-  private static Path find(Path playbookDir, String src) {
-    Path p = Path.of(src);
-    if (p.isAbsolute()) {
-      return Files.isRegularFile(p) ? p : null;
-    }
-    for (Path c : List.of(playbookDir.resolve("templates").resolve(p), playbookDir.resolve(p))) {
-      if (Files.isRegularFile(c)) {
-        return c;
-      }
-    }
-    return null;
   }
 
   /** The same kind of result with other data; a failure speaks as template, not copy. */

@@ -42,16 +42,10 @@ public final class IncludeVars implements Module {
       if (given == null) {
         throw a.bad("needs a file");
       }
-      Path file = find(ctx.playbookDir(), given);
+      Path file = ctx.searchPath().find("vars", given).filter(Files::isRegularFile).orElse(null);
       if (file == null) {
         throw a.bad(
-            "no file "
-                + given
-                + " (looked in "
-                + ctx.playbookDir().resolve("vars")
-                + " and "
-                + ctx.playbookDir()
-                + ")");
+            "no file " + given + " (looked in " + ctx.searchPath().looked("vars", given) + ")");
       }
       Map<String, Object> vars;
       try {
@@ -69,19 +63,5 @@ public final class IncludeVars implements Module {
     } catch (TaskFailure f) {
       return f.toResult(name());
     }
-  }
-
-  /** Ansible's order for a playbook task: the playbook's vars/, then the playbook's directory. */
-  private static Path find(Path playbookDir, String given) {
-    Path p = Path.of(given);
-    if (p.isAbsolute()) {
-      return Files.isRegularFile(p) ? p : null;
-    }
-    for (Path candidate : List.of(playbookDir.resolve("vars").resolve(p), playbookDir.resolve(p))) {
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
   }
 }

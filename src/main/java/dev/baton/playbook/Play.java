@@ -17,6 +17,8 @@ import java.util.Set;
  * @param handlers the play's handlers, in order
  * @param flushAfter indices in {@code tasks} after which notified handlers run (the ends of
  *     pre_tasks and tasks); they run at the end of the play too
+ * @param roles the play's roles, in order (their tasks are blocks in {@code tasks}); their defaults
+ *     and vars are read when the play starts
  */
 public record Play(
     String name,
@@ -33,8 +35,10 @@ public record Play(
     Set<String> tags,
     Map<String, Object> environment,
     List<Handler> handlers,
-    List<Integer> flushAfter) {
+    List<Integer> flushAfter,
+    List<Role> roles) {
   public Play {
+    roles = roles == null ? List.of() : List.copyOf(roles);
     handlers = handlers == null ? List.of() : List.copyOf(handlers);
     flushAfter = flushAfter == null ? List.of() : List.copyOf(flushAfter);
     vars = vars == null ? Map.of() : java.util.Collections.unmodifiableMap(vars);
@@ -79,7 +83,8 @@ public record Play(
         t,
         environment,
         handlers,
-        flushAfter);
+        flushAfter,
+        roles);
   }
 
   /** A play without handlers. */
@@ -111,6 +116,7 @@ public record Play(
         mark,
         tags,
         environment,
+        List.of(),
         List.of(),
         List.of());
   }

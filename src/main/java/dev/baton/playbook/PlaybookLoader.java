@@ -44,7 +44,8 @@ public final class PlaybookLoader {
           "post_tasks",
           "tags",
           "environment",
-          "handlers");
+          "handlers",
+          "roles");
 
   static final Set<String> TASK_KEYWORDS =
       Set.of(
@@ -94,10 +95,23 @@ public final class PlaybookLoader {
           "rescue",
           "always");
 
+  /** What a role invocation may say besides its name; its other keys are the role's params. */
+  static final Set<String> ROLE_KEYWORDS =
+      Set.of(
+          "when",
+          "tags",
+          "become",
+          "become_user",
+          "environment",
+          "ignore_errors",
+          "no_log",
+          "delegate_to",
+          "run_once",
+          "timeout",
+          "vars");
+
   private static final Map<String, String> UNSUPPORTED_PLAY_KEYS =
       Map.of(
-          "roles",
-          "'roles' is not supported by baton; put the role's tasks under 'tasks'",
           "import_playbook",
           "'import_playbook' is a playbook entry of its own ('- import_playbook: file.yml'),"
               + " not a keyword of a play",
@@ -123,8 +137,8 @@ public final class PlaybookLoader {
           Map.entry("local_action", "write the module as a task with delegate_to: localhost"),
           Map.entry("become_method", "baton becomes another user with sudo"),
           Map.entry("include_tasks", "use import_tasks (read before the run)"),
-          Map.entry("include_role", "put the role's tasks in the playbook"),
-          Map.entry("import_role", "put the role's tasks in the playbook"),
+          Map.entry("include_role", "list the role under the play's 'roles:'"),
+          Map.entry("import_role", "list the role under the play's 'roles:'"),
           Map.entry(
               "remote_user", "set ansible_user in the inventory or with -e ansible_user=NAME"),
           Map.entry("connection", "set ansible_connection (ssh or local) in the inventory"));
@@ -172,6 +186,12 @@ public final class PlaybookLoader {
     /** The playbooks being imported, outermost first, for import_playbook's own cycle check. */
     private final List<Path> playbooks;
 
+    /** {@code "web : "} in the files of role web: its tasks are named so, as Ansible shows them. */
+    private final String rolePrefix;
+
+    /** The roles of the play being read, shared by the parses of its role files. */
+    private final PlayRoles playRoles;
+
     Parse(YamlSource src, ModuleRegistry modules) {
       this(src, modules, List.of());
     }
@@ -191,11 +211,24 @@ public final class PlaybookLoader {
         List<Map.Entry<String, Mark>> notified,
         List<Path> importing,
         List<Path> playbooks) {
+      this(src, modules, notified, importing, playbooks, "", new PlayRoles());
+    }
+
+    private Parse(
+        YamlSource src,
+        ModuleRegistry modules,
+        List<Map.Entry<String, Mark>> notified,
+        List<Path> importing,
+        List<Path> playbooks,
+        String rolePrefix,
+        PlayRoles playRoles) {
       this.src = src;
       this.modules = modules;
       this.notified = notified;
       this.importing = importing;
       this.playbooks = playbooks;
+      this.rolePrefix = rolePrefix;
+      this.playRoles = playRoles;
     }
 
     private static List<Path> append(List<Path> list, Path p) {
@@ -320,7 +353,9 @@ public final class PlaybookLoader {
       List<Task> tasks = List.of();
       List<Task> post = List.of();
       List<Handler> handlers = List.of();
+      Node rolesNode = null;
       notified.clear();
+      playRoles.clear();
       for (NodeTuple t : src.entries(m)) {
         String key = src.key(t.getKeyNode());
         Node v = t.getValueNode();
@@ -343,6 +378,7 @@ public final class PlaybookLoader {
             }
           }
           case "handlers" -> handlers = handlers(v);
+          case "roles" -> rolesNode = v;
           case "pre_tasks" -> pre = tasks(v, key);
           case "tasks" -> tasks = tasks(v, key);
           case "post_tasks" -> post = tasks(v, key);
@@ -362,7 +398,16 @@ public final class PlaybookLoader {
       if (hosts == null) {
         throw src.error(node, "play has no 'hosts'; say which hosts or groups it runs on");
       }
-      for (List<Task> section : List.of(pre, tasks, post)) {
+      List<Task> roleBlocks = rolesNode == null ? List.of() : roles(rolesNode);
+      if (!playRoles.handlers.isEmpty()) {
+        // As ansible-core compiles them: the roles' handlers first, then the play's.
+        List<Handler> all = new ArrayList<>(playRoles.handlers);
+        for (Handler h : handlers) {
+          all.add(h.inGroup(playRoles.groups));
+        }
+        handlers = all;
+      }
+      for (List<Task> section : List.of(pre, roleBlocks, tasks, post)) {
         for (Task t : section) {
           for (Task each : t.flatten()) {
             if (!each.options().listen().isEmpty()) {
@@ -379,12 +424,14 @@ public final class PlaybookLoader {
         }
       }
       List<Task> all = new ArrayList<>(pre);
+      all.addAll(roleBlocks);
       all.addAll(tasks);
       all.addAll(post);
+      int main = roleBlocks.size() + tasks.size();
       List<Integer> flushAfter =
           handlers.isEmpty()
               ? List.of()
-              : java.util.stream.Stream.of(pre.size() - 1, pre.size() + tasks.size() - 1)
+              : java.util.stream.Stream.of(pre.size() - 1, pre.size() + main - 1)
                   .filter(i -> i >= 0)
                   .distinct()
                   .toList();
@@ -403,7 +450,265 @@ public final class PlaybookLoader {
           tags,
           environment,
           handlers,
-          flushAfter);
+          flushAfter,
+          playRoles.direct);
+    }
+
+    /** A play's {@code roles:}: one block per role run, in order (a repeated one runs once). */
+    private List<Task> roles(Node node) throws PlaybookException {
+      if (YamlSource.isNull(node)) {
+        return List.of();
+      }
+      if (!(node instanceof SequenceNode seq)) {
+        throw src.error(node, "'roles' must be a list of roles, got " + describe(node));
+      }
+      List<Task> out = new ArrayList<>();
+      for (Node item : seq.getValue()) {
+        RoleRun run = role(item, List.of());
+        playRoles.direct.add(run.role());
+        if (run.block() != null) {
+          out.add(run.block());
+        }
+      }
+      return out;
+    }
+
+    /** A role read, and its block (null when the same invocation already ran in this play). */
+    private record RoleRun(Role role, Block block) {}
+
+    /**
+     * One role invocation ({@code web}, or {@code {role: web, when: ..., port: 80}}): its directory
+     * found as ansible-core searches, its dependencies read first, its tasks and handlers read with
+     * the role's name before theirs. {@code parents}: the roles that depend on this one.
+     */
+    private RoleRun role(Node item, List<Role> parents) throws PlaybookException {
+      String name;
+      Node nameNode = item;
+      Map<String, Node> optionNodes = new LinkedHashMap<>();
+      Map<String, Object> params = new LinkedHashMap<>();
+      Map<String, Object> vars = Map.of();
+      if (item instanceof ScalarNode) {
+        name = string(item, "role");
+      } else {
+        MappingNode m = mapping(item, "a role");
+        name = null;
+        for (NodeTuple t : src.entries(m)) {
+          String key = src.key(t.getKeyNode());
+          Node v = t.getValueNode();
+          if (key.equals("role") || (key.equals("name") && name == null)) {
+            name = string(v, key);
+            nameNode = v;
+          } else if (key.equals("vars")) {
+            vars = mapValue(v, key);
+          } else if (ROLE_KEYWORDS.contains(key)) {
+            optionNodes.put(key, v);
+          } else {
+            params.put(key, src.value(v));
+          }
+        }
+      }
+      if (name == null || name.isBlank()) {
+        throw src.error(item, "a role needs its name ('- role: NAME' or '- NAME')");
+      }
+      if (isTemplated(name)) {
+        throw src.error(
+            nameNode, "a role's name cannot be templated (baton reads roles before the run)");
+      }
+      Path dir = findRole(name, nameNode, parents);
+      for (Role p : parents) {
+        if (p.dir().equals(dir)) {
+          throw src.error(
+              nameNode,
+              "role "
+                  + name
+                  + " depends on itself (through "
+                  + parents.stream().map(Role::name).toList()
+                  + ")");
+        }
+      }
+      if (java.nio.file.Files.exists(dir.resolve("meta/argument_specs.yml"))
+          || java.nio.file.Files.exists(dir.resolve("meta/argument_specs.yaml"))) {
+        throw src.error(
+            nameNode,
+            "role "
+                + name
+                + " has meta/argument_specs: role argument validation is not supported by baton");
+      }
+      Optional<Path> meta = main(dir.resolve("meta"));
+      List<Node> depNodes = new ArrayList<>();
+      boolean allowDuplicates = false;
+      // meta/main.yml is read by a parse of its own, so its errors (and its dependencies') point
+      // into it.
+      Parse metaParse =
+          meta.isEmpty()
+              ? null
+              : new Parse(
+                  YamlSource.read(meta.get()),
+                  modules,
+                  notified,
+                  List.of(meta.get()),
+                  playbooks,
+                  "",
+                  playRoles);
+      Node metaRoot = metaParse == null ? null : metaParse.src.root();
+      if (metaRoot != null && !YamlSource.isNull(metaRoot)) {
+        YamlSource ms = metaParse.src;
+        if (!(metaRoot instanceof MappingNode mm)) {
+          throw ms.error(
+              metaRoot, "a role's meta/main.yml is a mapping, got " + describe(metaRoot));
+        }
+        for (NodeTuple t : ms.entries(mm)) {
+          String key = ms.key(t.getKeyNode());
+          Node v = t.getValueNode();
+          switch (key) {
+            case "dependencies" -> {
+              if (v instanceof SequenceNode ds) {
+                depNodes.addAll(ds.getValue());
+              } else if (!YamlSource.isNull(v)) {
+                throw ms.error(v, "'dependencies' must be a list of roles, got " + describe(v));
+              }
+            }
+            case "allow_duplicates" ->
+                allowDuplicates = Boolean.TRUE.equals(metaParse.bool(v, key));
+            case "galaxy_info", "collections" -> {}
+            case "argument_specs" ->
+                throw ms.error(
+                    t.getKeyNode(),
+                    "role argument validation (argument_specs) is not supported by baton");
+            default ->
+                throw ms.error(
+                    t.getKeyNode(),
+                    "unknown key '"
+                        + key
+                        + "' in a role's meta/main.yml (dependencies, allow_duplicates,"
+                        + " galaxy_info)");
+          }
+        }
+      }
+      TaskOptions options = options(optionNodes);
+      Role shell =
+          new Role(
+              name,
+              dir,
+              params,
+              vars,
+              main(dir.resolve("defaults")),
+              main(dir.resolve("vars")),
+              List.of());
+      List<Role> chain = new ArrayList<>(parents);
+      chain.add(shell);
+      playRoles.options.put(shell, options);
+      List<Role> deps = new ArrayList<>();
+      List<Task> body = new ArrayList<>();
+      for (Node d : depNodes) {
+        RoleRun dep = metaParse.role(d, chain);
+        deps.add(dep.role());
+        if (dep.block() != null) {
+          body.add(dep.block());
+        }
+      }
+      Role role = new Role(name, dir, params, vars, shell.defaultsFile(), shell.varsFile(), deps);
+      playRoles.options.put(role, options);
+      if (!allowDuplicates && !playRoles.seen.add(List.of(role, options.when(), options.tags()))) {
+        return new RoleRun(role, null);
+      }
+      List<Role> handlerChain = new ArrayList<>(parents);
+      handlerChain.add(role);
+      String prefix = name.contains("/") ? Path.of(name).getFileName() + " : " : name + " : ";
+      Optional<Path> tasksFile = main(dir.resolve("tasks"));
+      if (tasksFile.isPresent()) {
+        Parse inner = roleFile(tasksFile.get(), prefix);
+        Node root = inner.src.root();
+        if (root != null && !YamlSource.isNull(root)) {
+          body.addAll(inner.tasks(root, "tasks"));
+        }
+      }
+      Optional<Path> handlersFile = main(dir.resolve("handlers"));
+      if (handlersFile.isPresent()) {
+        Parse inner = roleFile(handlersFile.get(), prefix);
+        Node root = inner.src.root();
+        if (root != null && !YamlSource.isNull(root)) {
+          int group = playRoles.groups++;
+          for (Handler h : inner.handlers(root)) {
+            playRoles.handlers.add(
+                new Handler(
+                    h.task(), h.listen(), handlerChain, optionChain(parents, options), group));
+          }
+        }
+      }
+      return new RoleRun(
+          role,
+          new Block("role " + name, body, List.of(), List.of(), options, src.mark(item), role));
+    }
+
+    private List<TaskOptions> optionChain(List<Role> parents, TaskOptions own) {
+      List<TaskOptions> out = new ArrayList<>();
+      for (Role p : parents) {
+        out.add(playRoles.options.getOrDefault(p, TaskOptions.NONE));
+      }
+      out.add(own);
+      return out;
+    }
+
+    private Parse roleFile(Path file, String prefix) throws PlaybookException {
+      return new Parse(
+          YamlSource.read(file), modules, notified, List.of(file), playbooks, prefix, playRoles);
+    }
+
+    /** {@code DIR/main.yml}, {@code main.yaml} or {@code main}, as ansible-core looks for them. */
+    private static Optional<Path> main(Path dir) {
+      for (String n : List.of("main.yml", "main.yaml", "main")) {
+        if (java.nio.file.Files.isRegularFile(dir.resolve(n))) {
+          return Optional.of(dir.resolve(n));
+        }
+      }
+      return Optional.empty();
+    }
+
+    /**
+     * A role's directory, searched as ansible-core 2.14 searches: {@code roles/} beside the
+     * playbook, then $ANSIBLE_ROLES_PATH (else ~/.ansible/roles, /usr/share/ansible/roles,
+     * /etc/ansible/roles), then beside the role that depends on it, then beside the playbook. A
+     * name with a slash is a path.
+     */
+    private Path findRole(String name, Node at, List<Role> parents) throws PlaybookException {
+      Path playbookDir = playbooks.get(playbooks.size() - 1).getParent();
+      List<Path> candidates = new ArrayList<>();
+      if (name.contains("/")) {
+        candidates.add(playbookDir.resolve(name));
+      } else {
+        candidates.add(playbookDir.resolve("roles").resolve(name));
+        String env = System.getenv("ANSIBLE_ROLES_PATH");
+        List<String> rolesPath =
+            env != null && !env.isBlank()
+                ? List.of(env.split(":"))
+                : List.of(
+                    System.getProperty("user.home") + "/.ansible/roles",
+                    "/usr/share/ansible/roles",
+                    "/etc/ansible/roles");
+        for (String r : rolesPath) {
+          if (!r.isBlank()) {
+            candidates.add(
+                Path.of(r.replaceFirst("^~", System.getProperty("user.home"))).resolve(name));
+          }
+        }
+        if (!parents.isEmpty()) {
+          candidates.add(parents.get(parents.size() - 1).dir().getParent().resolve(name));
+        }
+        candidates.add(playbookDir.resolve(name));
+      }
+      for (Path c : candidates) {
+        if (java.nio.file.Files.isDirectory(c)) {
+          return c.toAbsolutePath().normalize();
+        }
+      }
+      throw src.error(
+          at,
+          "role '"
+              + name
+              + "' not found (looked in "
+              + String.join(", ", candidates.stream().map(Path::toString).distinct().toList())
+              + ")");
     }
 
     /** A play's {@code handlers}: tasks with a name (what notify names) or a listen topic. */
@@ -507,7 +812,9 @@ public final class PlaybookLoader {
       }
       List<Path> chain = new ArrayList<>(importing);
       chain.add(path);
-      Parse inner = new Parse(YamlSource.read(path), modules, notified, chain, playbooks);
+      Parse inner =
+          new Parse(
+              YamlSource.read(path), modules, notified, chain, playbooks, rolePrefix, playRoles);
       Node root = inner.src.root();
       List<Task> tasks =
           root == null || YamlSource.isNull(root) ? List.of() : inner.tasks(root, "import_tasks");
@@ -619,7 +926,7 @@ public final class PlaybookLoader {
       Node nameNode = optionNodes.remove("name");
       String name = nameNode == null ? null : string(nameNode, "name");
       return new ModuleTask(
-          name == null ? module.name() : name,
+          rolePrefix + (name == null ? module.name() : name),
           module.name(),
           args,
           argMarks,
@@ -1117,6 +1424,26 @@ public final class PlaybookLoader {
         return m;
       }
       throw src.error(node, what + " must be a mapping of keywords, got " + describe(node));
+    }
+  }
+
+  /** The roles of the play being read: what ran (for dedupe), their handlers, the play's roles. */
+  private static final class PlayRoles {
+    final Set<Object> seen = new java.util.HashSet<>();
+    final List<Handler> handlers = new ArrayList<>();
+    final List<Role> direct = new ArrayList<>();
+
+    /** The keywords of each role run, for its dependencies' handlers. */
+    final Map<Role, TaskOptions> options = new java.util.HashMap<>();
+
+    int groups;
+
+    void clear() {
+      seen.clear();
+      options.clear();
+      groups = 0;
+      handlers.clear();
+      direct.clear();
     }
   }
 

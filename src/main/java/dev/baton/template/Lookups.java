@@ -3,6 +3,7 @@ package dev.baton.template;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import dev.baton.core.SearchPath;
 import dev.baton.core.TextFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -81,13 +83,14 @@ final class Lookups {
     return Path.of(d == null ? "." : d.toString());
   }
 
+  /** The task's search path: its role's directory (role_path) first, then playbook_dir. */
+  private static SearchPath searchPath() {
+    Object r = JinjavaInterpreter.getCurrent().getContext().get("role_path");
+    return new SearchPath(Optional.ofNullable(r).map(o -> Path.of(o.toString())), playbookDir());
+  }
+
   private static String file(String term) {
-    Path p = Path.of(term);
-    List<Path> candidates =
-        p.isAbsolute()
-            ? List.of(p)
-            : List.of(playbookDir().resolve("files").resolve(p), playbookDir().resolve(p));
-    for (Path c : candidates) {
+    for (Path c : searchPath().candidates("files", term)) {
       if (Files.isRegularFile(c)) {
         try {
           return TextFiles.read(c).stripTrailing();

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -728,6 +729,142 @@ class PlayTest {
     Baton.Result cycle = play(inv, book);
     assertThat(cycle.exitCode()).as(cycle.all()).isEqualTo(4);
     assertThat(cycle.stderr()).contains("more.yml:1:17: import_tasks: ").contains("imports itself");
+  }
+
+  private void write(Path file, String text) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+  }
+
+  /**
+   * Roles as ansible-playbook 2.14 runs the same files (local connection; same lines and recap):
+   * defaults under the inventory, vars over the play's and seen by the whole play, params over
+   * set_fact for the role's own tasks, a dependency run first and once, templates and files from
+   * the role, tasks named "role : task", a role's when and tags on all its tasks (and its
+   * dependency's), and a notified name run by the handler of the last role run that has it.
+   */
+  @Test
+  void rolesRunAsAnsibleRunsThem() throws IOException {
+    Path inv = inventory("h1 inv=inventory\n");
+    Path web = work.resolve("roles/web");
+    write(
+        web.resolve("tasks/main.yml"),
+        """
+        - name: show
+          debug:
+            msg: "web d={{ d }} v={{ v }} p={{ p | default('none') }} inv={{ inv }} role={{ role_name }} f={{ lookup('file', 'f.txt') }}"
+        - name: render
+          template:
+            src: t.j2
+            dest: "{{ home }}/web.txt"
+          notify: restart
+        - copy:
+            src: f.txt
+            dest: "{{ home }}/f.txt"
+        - set_fact:
+            p: fact
+            v: fact_v
+        - debug:
+            msg: "after set_fact p={{ p | default('none') }} v={{ v }}"
+        """);
+    write(web.resolve("defaults/main.yml"), "d: web_default\nv: default_v\ninv: default_inv\n");
+    write(web.resolve("vars/main.yml"), "v: web_vars\n");
+    write(
+        web.resolve("handlers/main.yml"),
+        "- name: restart\n  debug:\n    msg: handler of web {{ d }}\n");
+    write(web.resolve("templates/t.j2"), "T {{ d }} {{ v }}\n");
+    write(web.resolve("files/f.txt"), "role file\n");
+    write(web.resolve("meta/main.yml"), "dependencies:\n  - role: base\n    bp: from_dep\n");
+    Path base = work.resolve("roles/base");
+    write(
+        base.resolve("tasks/main.yml"),
+        "- debug:\n    msg: base bp={{ bp | default('none') }} d={{ d }}\n");
+    write(base.resolve("defaults/main.yml"), "bd: base_default\n");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              vars:
+                v: play_v
+              pre_tasks:
+                - debug:
+                    msg: "pre d={{ d }} v={{ v }} bd={{ bd }}"
+              roles:
+                - role: web
+                  p: param
+                  tags: [webtag]
+                - role: base
+                  bp: from_dep
+                - role: web
+                  when: false
+              tasks:
+                - debug:
+                    msg: "tasks d={{ d }} v={{ v }} roles={{ role_names }}"
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    List<String> lines =
+        r.stdout()
+            .lines()
+            .filter(
+                l ->
+                    l.startsWith("TASK [")
+                        || l.startsWith("RUNNING")
+                        || l.contains("\"msg\"")
+                        || l.startsWith("skipping"))
+            .map(l -> l.replaceAll(" \\*+$", ""))
+            .toList();
+    assertThat(lines)
+        .containsExactly(
+            "TASK [debug]",
+            "ok: [h1] => {\"msg\":\"pre d=web_default v=web_vars bd=base_default\"}",
+            "TASK [base : debug]",
+            "ok: [h1] => {\"msg\":\"base bp=from_dep d=web_default\"}",
+            "TASK [web : show]",
+            "ok: [h1] => {\"msg\":\"web d=web_default v=web_vars p=param inv=inventory role=web f=role file\"}",
+            "TASK [web : render]",
+            "TASK [web : copy]",
+            "TASK [web : set_fact]",
+            "TASK [web : debug]",
+            "ok: [h1] => {\"msg\":\"after set_fact p=param v=fact_v\"}",
+            "TASK [web : show]",
+            "skipping: [h1]",
+            "TASK [web : render]",
+            "skipping: [h1]",
+            "TASK [web : copy]",
+            "skipping: [h1]",
+            "TASK [web : set_fact]",
+            "skipping: [h1]",
+            "TASK [web : debug]",
+            "skipping: [h1]",
+            "TASK [debug]",
+            "ok: [h1] => {\"msg\":\"tasks d=web_default v=fact_v roles=['web', 'base', 'web']\"}",
+            "RUNNING HANDLER [web : restart]",
+            "skipping: [h1]");
+    assertThat(r.stdout())
+        .containsPattern("h1 +: ok=8 +changed=2 +unreachable=0 +failed=0 +skipped=6 ");
+    assertThat(hosts.home(0).resolve("web.txt")).content().isEqualTo("T web_default web_vars\n");
+    assertThat(hosts.home(0).resolve("f.txt")).content().isEqualTo("role file\n");
+
+    Baton.Result tagged = play(inv, book, "--tags", "webtag");
+    assertThat(tagged.stdout())
+        .contains("TASK [base : debug]", "TASK [web : show]")
+        .doesNotContain("pre d=")
+        .containsPattern("h1 +: ok=6 +changed=0 ");
+
+    write(base.resolve("meta/main.yml"), "dependencies: [web]\n");
+    Baton.Result cycle = play(inv, book);
+    assertThat(cycle.exitCode()).as(cycle.all()).isEqualTo(4);
+    assertThat(cycle.stderr()).contains("base/meta/main.yml:1:16: role web depends on itself");
+
+    Files.delete(base.resolve("meta/main.yml"));
+    Files.writeString(book, "- hosts: h1\n  roles:\n    - webb\n");
+    Baton.Result missing = play(inv, book);
+    assertThat(missing.exitCode()).as(missing.all()).isEqualTo(4);
+    assertThat(missing.stderr())
+        .contains("site.yml:3:7: role 'webb' not found (looked in " + work.resolve("roles/webb"));
   }
 
   /**

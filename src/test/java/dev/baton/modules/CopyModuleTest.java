@@ -119,7 +119,13 @@ class CopyModuleTest extends ModuleTestBase {
   void copyFailsClearlyWhenSrcIsMissing() throws Exception {
     TaskResult r = run(copy, Map.of("src", "files/none", "dest", dir.toString()));
     assertFailed(r);
-    assertThat(r.msg()).isEqualTo("copy: could not find src=" + local.resolve("files/none"));
+    assertThat(r.msg())
+        .isEqualTo(
+            "copy: could not find src=files/none (looked in "
+                + local.resolve("files/files/none")
+                + ", "
+                + local.resolve("files/none")
+                + ")");
   }
 
   @Test

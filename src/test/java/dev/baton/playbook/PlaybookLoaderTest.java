@@ -427,7 +427,12 @@ class PlaybookLoaderTest {
     assertThat(loadError("hosts: all\n"))
         .isEqualTo("1:1: a playbook is a list of plays, got a mapping");
     assertThat(loadError("- hosts: all\n  roles: [x]\n"))
-        .isEqualTo("2:3: 'roles' is not supported by baton; put the role's tasks under 'tasks'");
+        .startsWith("2:11: role 'x' not found (looked in ")
+        .contains("/roles/x, ");
+    assertThat(loadError("- hosts: all\n  roles:\n    - when: true\n"))
+        .isEqualTo("3:7: a role needs its name ('- role: NAME' or '- NAME')");
+    assertThat(loadError("- hosts: all\n  roles: [\"{{ r }}\"]\n"))
+        .isEqualTo("2:11: a role's name cannot be templated (baton reads roles before the run)");
     assertThat(loadError("- hosts: all\n  tasks:\n    - name: nothing\n"))
         .isEqualTo("3:7: task has no module; name one module (such as 'command') or a 'block'");
     assertThat(loadError("- hosts: all\n  tasks:\n    - command: ls\n      become: sometimes\n"))
