@@ -611,9 +611,13 @@ final class TaskStep {
     if (!failedWhen.isEmpty()) {
       boolean failed = anyTrue(failedWhen, scope, task);
       if (failed) {
-        r =
-            new TaskResult.Failed(
-                r.msg().isEmpty() ? "failed_when condition met" : r.msg(), r.data());
+        Map<String, Object> data = r.data();
+        if (r instanceof TaskResult.Changed) {
+          // The host changed all the same: Ansible counts it changed (an ignored one in the recap).
+          data = new LinkedHashMap<>(data);
+          data.put("changed", true);
+        }
+        r = new TaskResult.Failed(r.msg().isEmpty() ? "failed_when condition met" : r.msg(), data);
       } else if (r instanceof TaskResult.Failed) {
         r =
             failedButChanged(r)

@@ -41,6 +41,8 @@ final class AnsibleFilters {
             new ToJson("to_nice_json", true),
             new FromJson(),
             new Combine(),
+            new Dict2Items(),
+            new Items2Dict(),
             new Str(),
             new Join())) {
       context.registerFilter(f);
@@ -328,6 +330,66 @@ final class AnsibleFilters {
         throw new FilterError(
             "from_json: not valid JSON at column " + e.getLocation().getColumnNr());
       }
+    }
+  }
+
+  /**
+   * {@code dict2items(key_name='key', value_name='value')}: a mapping as a list of {key, value}
+   * mappings in its order, as ansible-core's filter returns it; anything else is refused with its
+   * message.
+   */
+  static final class Dict2Items extends ObjectFilter {
+    Dict2Items() {
+      super("dict2items");
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter in, Object[] args, Map<String, Object> kw) {
+      Object u = unwrap(var);
+      if (!(u instanceof Map<?, ?> m)) {
+        throw new FilterError("dict2items requires a dictionary, got " + typeName(u) + " instead.");
+      }
+      String k = String.valueOf(arg(args, kw, 0, "key_name", "key"));
+      String v = String.valueOf(arg(args, kw, 1, "value_name", "value"));
+      List<Object> out = new java.util.ArrayList<>();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put(k, e.getKey());
+        item.put(v, e.getValue());
+        out.add(item);
+      }
+      return out;
+    }
+  }
+
+  /** {@code items2dict(key_name='key', value_name='value')}: the inverse of dict2items. */
+  static final class Items2Dict extends ObjectFilter {
+    Items2Dict() {
+      super("items2dict");
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter in, Object[] args, Map<String, Object> kw) {
+      Object u = unwrap(var);
+      if (!(u instanceof List<?> l)) {
+        throw new FilterError("items2dict requires a list, got " + typeName(u) + " instead.");
+      }
+      String k = String.valueOf(arg(args, kw, 0, "key_name", "key"));
+      String v = String.valueOf(arg(args, kw, 1, "value_name", "value"));
+      Map<Object, Object> out = new LinkedHashMap<>();
+      for (Object o : l) {
+        Object item = unwrap(o);
+        if (!(item instanceof Map<?, ?> m) || !m.containsKey(k) || !m.containsKey(v)) {
+          throw new FilterError(
+              "items2dict requires each element to be a dictionary with the keys '"
+                  + k
+                  + "' and '"
+                  + v
+                  + "'");
+        }
+        out.put(m.get(k), m.get(v));
+      }
+      return out;
     }
   }
 
