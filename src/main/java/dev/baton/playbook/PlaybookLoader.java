@@ -138,7 +138,6 @@ public final class PlaybookLoader {
           Map.entry("become_method", "baton becomes another user with sudo"),
           Map.entry("include_tasks", "use import_tasks (read before the run)"),
           Map.entry("include_role", "list the role under the play's 'roles:'"),
-          Map.entry("import_role", "list the role under the play's 'roles:'"),
           Map.entry(
               "remote_user", "set ansible_user in the inventory or with -e ansible_user=NAME"),
           Map.entry("connection", "set ansible_connection (ssh or local) in the inventory"));
@@ -399,13 +398,19 @@ public final class PlaybookLoader {
         throw src.error(node, "play has no 'hosts'; say which hosts or groups it runs on");
       }
       List<Task> roleBlocks = rolesNode == null ? List.of() : roles(rolesNode);
-      if (!playRoles.handlers.isEmpty()) {
-        // As ansible-core compiles them: the roles' handlers first, then the play's.
+      if (!playRoles.handlers.isEmpty() || !playRoles.imported.isEmpty()) {
+        // As ansible-core puts them together: the roles' handlers, the play's, import_role's;
+        // each file a group, numbered in that order (a name runs the last group's handler).
         List<Handler> all = new ArrayList<>(playRoles.handlers);
         for (Handler h : handlers) {
-          all.add(h.inGroup(playRoles.groups));
+          all.add(h.inGroup(-1));
         }
-        handlers = all;
+        all.addAll(playRoles.imported);
+        Map<Integer, Integer> renumbered = new LinkedHashMap<>();
+        handlers = new ArrayList<>();
+        for (Handler h : all) {
+          handlers.add(h.inGroup(renumbered.computeIfAbsent(h.group(), g -> renumbered.size())));
+        }
       }
       for (List<Task> section : List.of(pre, roleBlocks, tasks, post)) {
         for (Task t : section) {
@@ -510,6 +515,27 @@ public final class PlaybookLoader {
       if (name == null || name.isBlank()) {
         throw src.error(item, "a role needs its name ('- role: NAME' or '- NAME')");
       }
+      return roleRun(
+          item, name, nameNode, optionNodes, params, vars, Map.of(), false, false, parents);
+    }
+
+    /**
+     * Reads one role run. {@code from}: the files import_role's {@code tasks_from} and the like
+     * name instead of main ({@code tasks} to {@code other} reads tasks/other.yml); {@code
+     * duplicates}: whether the same run may run again (import_role's default).
+     */
+    private RoleRun roleRun(
+        Node item,
+        String name,
+        Node nameNode,
+        Map<String, Node> optionNodes,
+        Map<String, Object> params,
+        Map<String, Object> vars,
+        Map<String, String> from,
+        boolean duplicates,
+        boolean imported,
+        List<Role> parents)
+        throws PlaybookException {
       if (isTemplated(name)) {
         throw src.error(
             nameNode, "a role's name cannot be templated (baton reads roles before the run)");
@@ -536,7 +562,7 @@ public final class PlaybookLoader {
       }
       Optional<Path> meta = main(dir.resolve("meta"));
       List<Node> depNodes = new ArrayList<>();
-      boolean allowDuplicates = false;
+      boolean allowDuplicates = duplicates;
       // meta/main.yml is read by a parse of its own, so its errors (and its dependencies') point
       // into it.
       Parse metaParse =
@@ -592,8 +618,8 @@ public final class PlaybookLoader {
               dir,
               params,
               vars,
-              main(dir.resolve("defaults")),
-              main(dir.resolve("vars")),
+              file(dir, "defaults", from, nameNode),
+              file(dir, "vars", from, nameNode),
               List.of());
       List<Role> chain = new ArrayList<>(parents);
       chain.add(shell);
@@ -615,7 +641,7 @@ public final class PlaybookLoader {
       List<Role> handlerChain = new ArrayList<>(parents);
       handlerChain.add(role);
       String prefix = name.contains("/") ? Path.of(name).getFileName() + " : " : name + " : ";
-      Optional<Path> tasksFile = main(dir.resolve("tasks"));
+      Optional<Path> tasksFile = file(dir, "tasks", from, nameNode);
       if (tasksFile.isPresent()) {
         Parse inner = roleFile(tasksFile.get(), prefix);
         Node root = inner.src.root();
@@ -623,16 +649,17 @@ public final class PlaybookLoader {
           body.addAll(inner.tasks(root, "tasks"));
         }
       }
-      Optional<Path> handlersFile = main(dir.resolve("handlers"));
+      Optional<Path> handlersFile = file(dir, "handlers", from, nameNode);
       if (handlersFile.isPresent()) {
         Parse inner = roleFile(handlersFile.get(), prefix);
         Node root = inner.src.root();
         if (root != null && !YamlSource.isNull(root)) {
           int group = playRoles.groups++;
           for (Handler h : inner.handlers(root)) {
-            playRoles.handlers.add(
-                new Handler(
-                    h.task(), h.listen(), handlerChain, optionChain(parents, options), group));
+            (from.isEmpty() && !duplicates ? playRoles.handlers : playRoles.imported)
+                .add(
+                    new Handler(
+                        h.task(), h.listen(), handlerChain, optionChain(parents, options), group));
           }
         }
       }
@@ -653,6 +680,106 @@ public final class PlaybookLoader {
     private Parse roleFile(Path file, String prefix) throws PlaybookException {
       return new Parse(
           YamlSource.read(file), modules, notified, List.of(file), playbooks, prefix, playRoles);
+    }
+
+    /** The role's {@code kind} file: the one {@code from} names (it must exist), else main. */
+    private Optional<Path> file(Path dir, String kind, Map<String, String> from, Node at)
+        throws PlaybookException {
+      String named = from.get(kind);
+      if (named == null) {
+        return main(dir.resolve(kind));
+      }
+      for (String n : List.of(named, named + ".yml", named + ".yaml")) {
+        Path p = dir.resolve(kind).resolve(n);
+        if (java.nio.file.Files.isRegularFile(p)) {
+          return Optional.of(p);
+        }
+      }
+      throw src.error(
+          at, kind + "_from: no file " + named + " (.yml, .yaml) in " + dir.resolve(kind));
+    }
+
+    /**
+     * {@code import_role: {name: web, tasks_from: ..., vars_from: ..., defaults_from: ...,
+     * handlers_from: ..., allow_duplicates: ...}}: the role read now (static, as in Ansible), its
+     * tasks in place as a block with the import's keywords; its defaults and vars join the play's
+     * roles' (seen by the whole play), its handlers come after the play's.
+     */
+    private Block importRole(Node node, MappingNode m) throws PlaybookException {
+      Node argsNode = null;
+      Map<String, Node> optionNodes = new LinkedHashMap<>();
+      for (NodeTuple t : src.entries(m)) {
+        String key = src.key(t.getKeyNode());
+        Node v = t.getValueNode();
+        if (moduleName(key).equals("import_role")) {
+          argsNode = v;
+        } else if (BLOCK_KEYWORDS.contains(key)
+            && !Set.of("block", "rescue", "always").contains(key)) {
+          optionNodes.put(key, v);
+        } else {
+          throw src.error(
+              t.getKeyNode(),
+              "'" + key + "' cannot be used with import_role" + Suggest.hint(key, BLOCK_KEYWORDS));
+        }
+      }
+      MappingNode args = mapping(argsNode, "import_role's arguments");
+      String name = null;
+      Node nameNode = argsNode;
+      Map<String, String> from = new LinkedHashMap<>();
+      boolean duplicates = true;
+      for (NodeTuple t : src.entries(args)) {
+        String key = src.key(t.getKeyNode());
+        Node v = t.getValueNode();
+        switch (key) {
+          case "name" -> {
+            name = string(v, key);
+            nameNode = v;
+          }
+          case "tasks_from", "vars_from", "defaults_from", "handlers_from" -> {
+            String f = string(v, key);
+            if (f == null || isTemplated(f)) {
+              throw src.error(v, key + " needs a file name without templates");
+            }
+            from.put(
+                key.substring(0, key.length() - "_from".length()),
+                Path.of(f).getFileName().toString());
+          }
+          case "allow_duplicates" -> duplicates = Boolean.TRUE.equals(bool(v, key));
+          case "rolespec_validate" -> {}
+          default ->
+              throw src.error(
+                  t.getKeyNode(),
+                  "unknown argument '"
+                      + key
+                      + "' of import_role"
+                      + Suggest.hint(
+                          key,
+                          Set.of(
+                              "name",
+                              "tasks_from",
+                              "vars_from",
+                              "defaults_from",
+                              "handlers_from",
+                              "allow_duplicates")));
+        }
+      }
+      if (name == null || name.isBlank()) {
+        throw src.error(argsNode, "import_role needs the role's name ('name: ROLE')");
+      }
+      // As ansible-core (IncludeRole: ri.vars |= self.vars): the import's vars are the role run's
+      // vars, so like a role's they are seen by the whole play.
+      Node varsNode = optionNodes.remove("vars");
+      Map<String, Object> vars = varsNode == null ? Map.of() : mapValue(varsNode, "vars");
+      RoleRun run =
+          roleRun(
+              node, name, nameNode, optionNodes, Map.of(), vars, from, duplicates, true, List.of());
+      playRoles.direct.add(run.role());
+      Block b = run.block();
+      if (b == null) {
+        return new Block(
+            "role " + name, List.of(), List.of(), List.of(), TaskOptions.NONE, src.mark(node));
+      }
+      return b;
     }
 
     /** {@code DIR/main.yml}, {@code main.yaml} or {@code main}, as ansible-core looks for them. */
@@ -742,6 +869,9 @@ public final class PlaybookLoader {
       for (NodeTuple t : src.entries(m)) {
         if (moduleName(src.key(t.getKeyNode())).equals("import_tasks")) {
           return importTasks(node, m);
+        }
+        if (moduleName(src.key(t.getKeyNode())).equals("import_role")) {
+          return importRole(node, m);
         }
       }
       for (NodeTuple t : src.entries(m)) {
@@ -1433,6 +1563,9 @@ public final class PlaybookLoader {
     final List<Handler> handlers = new ArrayList<>();
     final List<Role> direct = new ArrayList<>();
 
+    /** The handlers of import_role's roles: after the play's own. */
+    final List<Handler> imported = new ArrayList<>();
+
     /** The keywords of each role run, for its dependencies' handlers. */
     final Map<Role, TaskOptions> options = new java.util.HashMap<>();
 
@@ -1440,6 +1573,7 @@ public final class PlaybookLoader {
 
     void clear() {
       seen.clear();
+      imported.clear();
       options.clear();
       groups = 0;
       handlers.clear();
