@@ -7,7 +7,10 @@ import dev.baton.openedge.OpenEdgeModules;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Every module a run knows: the builtins and the OpenEdge family. */
+/**
+ * Every module a run knows: the builtins, the OpenEdge family, and any other module of the
+ * ansible-core installed on the jump host (run packed, see {@link dev.baton.modules.PackedModule}).
+ */
 final class Modules {
   private Modules() {}
 
@@ -18,6 +21,6 @@ final class Modules {
     all.add(new dev.baton.modules.FreeSpace());
     all.addAll(OpenEdgeModules.all());
     all.add(new dev.baton.transfer.TransferModule());
-    return new ModuleRegistry(all);
+    return new ModuleRegistry(all, dev.baton.modules.AnsibleModules.onJumpHost());
   }
 }

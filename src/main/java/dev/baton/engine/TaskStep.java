@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -678,6 +679,20 @@ final class TaskStep {
     Object facts = result.data().get("ansible_facts");
     if (facts instanceof Map<?, ?> m && !(result instanceof TaskResult.Failed)) {
       m.forEach((k, v) -> host.facts.put(String.valueOf(k), v));
+      if (!Set.of("set_fact", "include_vars").contains(task.module())) {
+        // A module's facts (setup, getent, ...) also go to the ansible_facts namespace, without
+        // their ansible_ prefix, as Ansible keeps them (ansible_facts.hostname).
+        Map<String, Object> ns = new LinkedHashMap<>();
+        if (host.facts.get("ansible_facts") instanceof Map<?, ?> old) {
+          old.forEach((k, v) -> ns.put(String.valueOf(k), v));
+        }
+        m.forEach(
+            (k, v) -> {
+              String key = String.valueOf(k);
+              ns.put(key.startsWith("ansible_") ? key.substring(8) : key, v);
+            });
+        host.facts.put("ansible_facts", ns);
+      }
     }
     if (result instanceof TaskResult.Ok) {
       host.count(new HostStats(1, 0, 0, 0, 0, 0, 0));

@@ -353,6 +353,7 @@ public final class PlaybookLoader {
       List<Task> post = List.of();
       List<Handler> handlers = List.of();
       Node rolesNode = null;
+      ModuleTask gather = null;
       notified.clear();
       playRoles.clear();
       for (NodeTuple t : src.entries(m)) {
@@ -369,11 +370,8 @@ public final class PlaybookLoader {
           case "become" -> become = bool(v, key);
           case "become_user" -> becomeUser = string(v, key);
           case "gather_facts" -> {
-            if (!Boolean.FALSE.equals(bool(v, key))) {
-              throw src.error(
-                  v,
-                  "'gather_facts: true' is not supported: baton does not gather facts;"
-                      + " set it to false or remove it");
+            if (Boolean.TRUE.equals(bool(v, key))) {
+              gather = gatherFacts(v);
             }
           }
           case "handlers" -> handlers = handlers(v);
@@ -428,6 +426,12 @@ public final class PlaybookLoader {
               "notify: no handler of this play is named or listens to '" + n.getKey() + "'");
         }
       }
+      if (gather != null) {
+        List<Task> withFacts = new ArrayList<>();
+        withFacts.add(gather);
+        withFacts.addAll(pre);
+        pre = withFacts;
+      }
       List<Task> all = new ArrayList<>(pre);
       all.addAll(roleBlocks);
       all.addAll(tasks);
@@ -457,6 +461,44 @@ public final class PlaybookLoader {
           handlers,
           flushAfter,
           playRoles.direct);
+    }
+
+    /**
+     * {@code gather_facts: true}: a first task "Gathering Facts" that runs Ansible's setup module
+     * (packed, from the jump host's ansible-core) whatever the tags, as ansible-playbook does.
+     */
+    private ModuleTask gatherFacts(Node at) throws PlaybookException {
+      Optional<Module> setup = modules.find("setup");
+      if (setup.isEmpty()) {
+        throw src.error(
+            at,
+            "gather_facts: true runs Ansible's setup module: "
+                + modules.whyNot("setup").orElse("it is not installed on the jump host"));
+      }
+      TaskOptions o = TaskOptions.NONE;
+      TaskOptions always =
+          new TaskOptions(
+              o.register(),
+              o.when(),
+              o.failedWhen(),
+              o.changedWhen(),
+              o.until(),
+              o.retries(),
+              o.delaySeconds(),
+              o.ignoreErrors(),
+              o.delegateTo(),
+              o.runOnce(),
+              o.noLog(),
+              Set.of("always"),
+              o.timeoutSeconds(),
+              o.become(),
+              o.becomeUser(),
+              o.vars(),
+              o.environment(),
+              o.loop(),
+              o.notifies(),
+              o.listen());
+      return new ModuleTask("Gathering Facts", "setup", Map.of(), Map.of(), always, src.mark(at));
     }
 
     /** A play's {@code roles:}: one block per role run, in order (a repeated one runs once). */
@@ -1070,6 +1112,10 @@ public final class PlaybookLoader {
         return src.error(keyNode, "'" + key + "' is not supported by baton; " + unsupported);
       }
       Optional<String> keyword = Suggest.closest(key, TASK_KEYWORDS);
+      Optional<String> whyNot = modules.whyNot(moduleName(key));
+      if (whyNot.isPresent() && !hasKnownModule && keyword.isEmpty()) {
+        return src.error(keyNode, whyNot.get());
+      }
       if (hasKnownModule || keyword.isPresent()) {
         return src.error(
             keyNode, "unknown keyword '" + key + "' in task" + Suggest.hint(key, TASK_KEYWORDS));

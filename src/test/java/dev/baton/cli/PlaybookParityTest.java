@@ -41,7 +41,7 @@ class PlaybookParityTest {
   @TempDir Path tmp;
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"language", "roles", "import-role", "import"})
+  @ValueSource(strings = {"language", "roles", "import-role", "import", "ansible-modules"})
   void ansiblePlaybookAndBatonAgree(String fixture) throws Exception {
     Path ansible = Needs.command("ansible-playbook", "the playbook parity suite");
     Path src = Path.of("src/test/resources/parity").resolve(fixture).toAbsolutePath();

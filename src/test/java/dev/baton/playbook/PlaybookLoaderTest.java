@@ -293,11 +293,11 @@ class PlaybookLoaderTest {
   }
 
   @Test
-  void gatherFactsTrueIsRefused() {
+  void gatherFactsWithoutAnAnsibleSetupModuleIsRefused() {
     assertError(
         "gather_facts.yml",
-        "2:17: 'gather_facts: true' is not supported: baton does not gather facts;"
-            + " set it to false or remove it");
+        "2:17: gather_facts: true runs Ansible's setup module: it is not installed on the jump"
+            + " host");
   }
 
   @Test
