@@ -22,14 +22,13 @@ playbook() { # playbook FILE N
 	{
 		printf -- '- hosts: openssh\n  gather_facts: false\n  tasks:\n'
 		for i in $(seq "$2"); do
-			printf '    - name: l%d\n      lineinfile:\n        path: /tmp/baton-bench-packed.conf\n        line: "key%d=value"\n        create: true\n' "$i" "$i"
+			printf '    - name: l%d\n      lineinfile:\n        path: /tmp/baton-bench-packed-{{ inventory_hostname }}.conf\n        line: "key%d=value"\n        create: true\n' "$i" "$i"
 		done
 	} >"$1"
 }
 playbook "$work/p1.yml" 1
 playbook "$work/pM.yml" "$MANY"
-clean='- hosts: openssh\n  gather_facts: false\n  tasks:\n    - file:\n        path: /tmp/baton-bench-packed.conf\n        state: absent\n'
-printf "$clean" >"$work/clean.yml"
+printf -- '- hosts: openssh\n  gather_facts: false\n  tasks:\n    - file:\n        path: /tmp/baton-bench-packed-{{ inventory_hostname }}.conf\n        state: absent\n' >"$work/clean.yml"
 
 export BATON_HOME=$work/baton-home
 : >"$work/ansible.cfg"
@@ -44,7 +43,7 @@ cpu() {
 r = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
 u = resource.getrusage(resource.RUSAGE_CHILDREN)
 open(sys.argv[1], "a").write("%.3f\n" % (u.ru_utime + u.ru_stime))
-sys.exit(r)' "$work/$name.cpu" "$@"
+sys.exit(r)' "$work/$name.cpu" bash -c '"$@"' _ "$@"
 }
 baton_run() { "$repo/baton" play --color=never -i "$INVENTORY" -l "$2" "$1"; }
 ansible_run() {
@@ -56,6 +55,8 @@ ansible_run() {
 	for s in "$cp"/*; do [ -S "$s" ] && ssh -o ControlPath="$s" -O exit dummy 2>/dev/null || true; done
 	return $rc
 }
+export -f baton_run ansible_run
+export repo work INVENTORY
 all=h1:h2:h3:h4:h5:h6:h7:h8:h9:h10
 reset() { baton_run "$work/clean.yml" "$all" >/dev/null 2>&1 || die "clean-up failed"; }
 
