@@ -20,6 +20,13 @@ public sealed interface Event {
   /** A play began on the listed hosts (after --limit and before batching). */
   record PlayStarted(Instant at, int playIndex, String name, List<String> hosts) implements Event {}
 
+  /**
+   * A batch of a {@code serial} play began after the first: ansible-playbook shows the play's
+   * banner again for it.
+   */
+  record BatchStarted(Instant at, int playIndex, int batch, String name, List<String> hosts)
+      implements Event {}
+
   /** A task began on the listed hosts. {@code path} identifies it stably for resume. */
   record TaskStarted(Instant at, String path, String name, String module, List<String> hosts)
       implements Event {}

@@ -162,6 +162,9 @@ public final class Runner {
     for (int b = 0; b < batches.size(); b++) {
       List<HostRun> batchHosts =
           batches.get(b).stream().map(this::host).filter(HostRun::active).toList();
+      if (b > 0) {
+        emit.on(new Event.BatchStarted(Instant.now(), index, b, play.name(), names(batchHosts)));
+      }
       PlayRun run = new PlayRun(play, index, scope, batchHosts, pool);
       run.runList(play.tasks(), "p" + index + ".t", Inherited.of(play, options), batchHosts, true);
       if (!run.aborted) {

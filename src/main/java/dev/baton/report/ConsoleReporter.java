@@ -83,6 +83,10 @@ public final class ConsoleReporter implements EventListener {
     } else if (event instanceof Event.PlayStarted e) {
       println("");
       println(banner("PLAY [" + (e.name() == null ? "" : e.name()) + "]"));
+    } else if (event instanceof Event.BatchStarted e) {
+      // As ansible-playbook: each serial batch under the play's banner again.
+      println("");
+      println(banner("PLAY [" + (e.name() == null ? "" : e.name()) + "]"));
     } else if (event instanceof Event.TaskStarted e) {
       moduleByPath.put(e.path(), e.module());
       println("");

@@ -98,6 +98,11 @@ public final class JournalWriter implements EventListener {
       m.put("event", "play_started");
       m.put("play", e.name());
       m.put("hosts", e.hosts());
+    } else if (event instanceof Event.BatchStarted e) {
+      m.put("event", "batch_started");
+      m.put("play", e.name());
+      m.put("batch", e.batch());
+      m.put("hosts", e.hosts());
     } else if (event instanceof Event.TaskStarted e) {
       m.put("event", "task_started");
       m.put("path", e.path());
