@@ -3,6 +3,7 @@ package dev.baton.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.testing.Baton;
+import dev.baton.testing.Needs;
 import dev.baton.testing.TestHosts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -734,6 +735,77 @@ class PlayTest {
   private void write(Path file, String text) throws IOException {
     Files.createDirectories(file.getParent());
     Files.writeString(file, text);
+  }
+
+  /**
+   * An Ansible module with no ansible-core on the jump host, or one that needs Ansible's
+   * controller-side action plugin, is refused when the playbook is read, saying what to do.
+   */
+  @Test
+  void anAnsibleModuleThatCannotRunIsRefusedBeforeAnythingRuns() throws IOException {
+    Path inv = inventory("");
+    env =
+        Map.of(
+            "BATON_HOME",
+            work.resolve("home").toString(),
+            "BATON_ANSIBLE_DIR",
+            work.resolve("no-ansible").toString());
+    Path book =
+        playbook(
+            "- hosts: h1\n  tasks:\n    - shell: touch ran\n    - lineinfile:\n"
+                + "        path: x\n        line: y\n");
+    Baton.Result missing = play(inv, book);
+    assertThat(missing.exitCode()).as(missing.all()).isEqualTo(4);
+    assertThat(missing.stderr())
+        .contains(
+            "site.yml:4:7: unknown module 'lineinfile': baton runs Ansible's modules from an"
+                + " ansible-core installed on the jump host, and none was found (apt-get install"
+                + " ansible-core, or set BATON_ANSIBLE_DIR)");
+
+    Files.writeString(book, "- hosts: h1\n  tasks:\n    - shell: touch ran\n    - raw: echo hi\n");
+    Baton.Result action = play(inv, book);
+    assertThat(action.exitCode()).as(action.all()).isEqualTo(4);
+    assertThat(action.stderr())
+        .contains(
+            "site.yml:4:7: 'raw' needs Ansible's controller-side action plugin, which baton does"
+                + " not run; use command or shell");
+    assertThat(hosts.home(0).resolve("ran")).doesNotExist();
+  }
+
+  /**
+   * A packed module whose interpreter does not run it fails the task as Ansible's MODULE FAILURE,
+   * with the exit code; the one that runs changes the host.
+   */
+  @Test
+  void aPackedModuleRunsOnTheHostAndAFailureToStartItIsAModuleFailure() throws IOException {
+    Needs.that(
+        dev.baton.modules.AnsibleModules.onJumpHost().ansibleDir().isPresent(),
+        "ansible-core on the jump host (apt-get install ansible-core)",
+        "packed Ansible modules");
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              tasks:
+                - lineinfile:
+                    path: "{{ home }}/app.conf"
+                    line: port=8080
+                    create: true
+                - lineinfile:
+                    path: "{{ home }}/app.conf"
+                    line: user=app
+                  vars:
+                    ansible_python_interpreter: /bin/false
+            """);
+
+    Baton.Result r = play(inv, book);
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+    assertThat(hosts.home(0).resolve("app.conf")).content().isEqualTo("port=8080\n");
+    assertThat(r.stdout())
+        .contains("fatal: [h1]: FAILED! => {\"msg\":\"lineinfile: MODULE FAILURE (exit 1)")
+        .containsPattern("h1 +: ok=1 +changed=1 +unreachable=0 +failed=1 ");
   }
 
   /**
