@@ -57,7 +57,7 @@ public final class AnsibleModules {
 
   private final Optional<Path> ansibleDir;
   private final Map<String, Optional<Module>> found = new ConcurrentHashMap<>();
-  private final Map<Path, byte[]> packs = new ConcurrentHashMap<>();
+  private final Map<Path, PackedModule.Library> libraries = new ConcurrentHashMap<>();
 
   AnsibleModules(Optional<Path> ansibleDir) {
     this.ansibleDir = ansibleDir;
@@ -104,7 +104,12 @@ public final class AnsibleModules {
       Path file = ansibleDir.get().resolve("modules").resolve(shortName + ".py");
       if (Files.isRegularFile(file) && !shortName.startsWith("_")) {
         return Optional.of(
-            new PackedModule(name, "ansible.modules." + shortName, () -> pack(file, null)));
+            new PackedModule(
+                name,
+                "ansible.modules." + shortName,
+                "ansible/modules/" + shortName + ".py",
+                file,
+                () -> library(null)));
       }
       return Optional.empty();
     }
@@ -117,7 +122,15 @@ public final class AnsibleModules {
       if (Files.isRegularFile(file)) {
         String fqn =
             "ansible_collections." + parts[0] + "." + parts[1] + ".plugins.modules." + parts[2];
-        return Optional.of(new PackedModule(name, fqn, () -> pack(file, coll)));
+        String rel =
+            "ansible_collections/"
+                + parts[0]
+                + "/"
+                + parts[1]
+                + "/plugins/modules/"
+                + parts[2]
+                + ".py";
+        return Optional.of(new PackedModule(name, fqn, rel, file, () -> library(coll)));
       }
     }
     return Optional.empty();
@@ -144,23 +157,23 @@ public final class AnsibleModules {
   }
 
   /**
-   * The zip a module runs from: stub {@code ansible} packages, all of ansible-core's {@code
-   * module_utils}, the module, and for a collection's module its collection's {@code module_utils}.
-   * Built once per module per run (about 340 KiB with ansible-core 2.14's module_utils).
+   * The library a module runs with, as a zip and its digest: stub {@code ansible} packages and all
+   * of ansible-core's {@code module_utils}; for a collection's module, its collection's {@code
+   * module_utils} too. Built once per run (about 340 KiB with ansible-core 2.14); the host keeps it
+   * unpacked under its digest ({@link PackedModule}), so it crosses the link once per host.
    */
-  byte[] pack(Path moduleFile, Path collection) {
-    return packs.computeIfAbsent(
-        moduleFile,
-        f -> {
+  PackedModule.Library library(Path collection) {
+    Path key = collection == null ? ansibleDir.get() : collection;
+    return libraries.computeIfAbsent(
+        key,
+        k -> {
           try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(512 * 1024);
             try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
               stub(zip, "ansible/__init__.py");
               stub(zip, "ansible/modules/__init__.py");
               tree(zip, ansibleDir.get().resolve("module_utils"), "ansible/module_utils/");
-              if (collection == null) {
-                file(zip, f, "ansible/modules/" + f.getFileName());
-              } else {
+              if (collection != null) {
                 String ns = collection.getParent().getFileName().toString();
                 String name = collection.getFileName().toString();
                 String base = "ansible_collections/" + ns + "/" + name + "/";
@@ -173,23 +186,32 @@ public final class AnsibleModules {
                 if (Files.isDirectory(utils)) {
                   tree(zip, utils, base + "plugins/module_utils/");
                 }
-                file(zip, f, base + "plugins/modules/" + f.getFileName());
               }
             }
-            return bytes.toByteArray();
+            return PackedModule.Library.of(bytes.toByteArray());
           } catch (IOException e) {
-            throw new UncheckedIOException("packing " + f + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("packing " + k + ": " + e.getMessage(), e);
           }
         });
   }
 
+  /**
+   * One fixed time for every entry: the same files give the same zip, so the same digest and the
+   * same directory on the hosts, run after run (a zip's default times are now).
+   */
+  private static ZipEntry entry(String name) {
+    ZipEntry e = new ZipEntry(name);
+    e.setTime(315532800000L); // 1980-01-01, the zip format's epoch
+    return e;
+  }
+
   private static void stub(ZipOutputStream zip, String name) throws IOException {
-    zip.putNextEntry(new ZipEntry(name));
+    zip.putNextEntry(entry(name));
     zip.closeEntry();
   }
 
   private static void file(ZipOutputStream zip, Path f, String name) throws IOException {
-    zip.putNextEntry(new ZipEntry(name));
+    zip.putNextEntry(entry(name));
     zip.write(Files.readAllBytes(f));
     zip.closeEntry();
   }

@@ -13,57 +13,112 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * An Ansible module run as Ansible runs it, without Ansible's controller: the module and the
- * module_utils it may import travel in one zip on the command's stdin with the arguments; a short
- * Python bootstrap on the host writes the zip into a private temporary directory ({@code
- * tempfile.mkdtemp}, mode 0700), hands the arguments to {@code ansible.module_utils.basic} as
- * AnsiballZ does ({@code _ANSIBLE_ARGS}), runs the module as {@code __main__} and removes the
- * directory. The module's JSON result becomes the task's: {@code failed}, {@code skipped}, {@code
- * changed}, {@code msg} and every other key (rc, stdout, diff, ansible_facts, warnings).
+ * An Ansible module run as Ansible runs it, without Ansible's controller. Ansible's module_utils
+ * (the {@link Library}) are unpacked once per host and user into {@code
+ * ~/.ansible/tmp/baton-modules/DIGEST/} (made in a private {@code mkdtemp} directory, mode 0700,
+ * then renamed into place), where Python keeps their compiled form; each task sends only the
+ * module's source and its arguments on the command's stdin (never on a command line: they may hold
+ * secrets). A short Python bootstrap puts the module beside the library, hands the arguments to
+ * {@code ansible.module_utils.basic} as AnsiballZ does ({@code _ANSIBLE_ARGS}) and runs the module
+ * as {@code __main__}. When the library is not there (a first task, a cleaned home) the bootstrap
+ * exits {@value #NO_LIBRARY} and the task is sent again with the library. The module's JSON result
+ * becomes the task's: {@code failed}, {@code skipped}, {@code changed}, {@code msg} and every other
+ * key (rc, stdout, diff, ansible_facts, warnings).
  *
- * <p>One SSH exec per task (Ansible's pipelining does the same). The arguments never appear on a
- * command line: they may hold secrets. The interpreter is {@code ansible_python_interpreter}, else
- * the first of python3 on PATH, /usr/bin/python3, /usr/libexec/platform-python, /usr/bin/python.
+ * <p>One SSH exec per task, as Ansible with pipelining. The interpreter is {@code
+ * ansible_python_interpreter}, else the first of python3 on PATH, /usr/bin/python3,
+ * /usr/libexec/platform-python, /usr/bin/python.
  */
 final class PackedModule implements Module {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Reads [8-byte zip length][zip][arguments JSON] from stdin; see the class comment. */
+  /** The bootstrap's exit code when the host lacks the library and none was sent. */
+  static final int NO_LIBRARY = 99;
+
+  /** A module library: the zip and its SHA-256, which names its directory on the hosts. */
+  record Library(byte[] zip, String sha256) {
+    static Library of(byte[] zip) {
+      try {
+        return new Library(
+            zip,
+            java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(zip)));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("the JVM has no SHA-256", e);
+      }
+    }
+  }
+
+  /**
+   * stdin: [8-byte library length N][library zip, or nothing][8-byte module length M][module
+   * source][arguments JSON]; argv: module name, library digest, the module's path in the library.
+   */
   private static final String BOOTSTRAP =
       String.join(
           "\n",
-          "import os, runpy, shutil, struct, sys, tempfile",
+          "import io, os, pwd, runpy, shutil, struct, sys, tempfile, zipfile",
+          // The library's compiled form is the point of keeping it: whatever the environment says.
+          "sys.dont_write_bytecode = False",
+          "m, sha, rel = sys.argv[1], sys.argv[2], sys.argv[3]",
           "d = sys.stdin.buffer.read()",
           "n = struct.unpack('>Q', d[:8])[0]",
-          "t = tempfile.mkdtemp(prefix='baton_')",
+          "k = struct.unpack('>Q', d[8 + n:16 + n])[0]",
+          "src, args = d[16 + n:16 + n + k], d[16 + n + k:]",
+          "base = os.path.join(pwd.getpwuid(os.geteuid()).pw_dir, '.ansible', 'tmp',"
+              + " 'baton-modules')",
+          "lib = os.path.join(base, sha)",
+          "if not os.path.isdir(lib):",
+          "    if n == 0:",
+          "        sys.stderr.write('baton: no module library ' + sha + '\\n')",
+          "        sys.exit(" + NO_LIBRARY + ")",
+          "    os.makedirs(base, mode=0o700, exist_ok=True)",
+          "    t = tempfile.mkdtemp(prefix='.new-', dir=base)",
+          "    zipfile.ZipFile(io.BytesIO(d[8:8 + n])).extractall(t)",
+          "    try:",
+          "        os.rename(t, lib)",
+          "    except OSError:",
+          "        shutil.rmtree(t, True)",
+          "f = os.path.join(lib, rel)",
           "try:",
-          "    p = os.path.join(t, 'module.zip')",
-          "    with open(p, 'wb') as f:",
-          "        f.write(d[8:8 + n])",
-          "    sys.path.insert(0, p)",
-          "    import ansible.module_utils.basic as basic",
-          "    basic._ANSIBLE_ARGS = d[8 + n:]",
-          "    m = sys.argv[1]",
-          "    runpy.run_module(m, init_globals=dict(_module_fqn=m, _modlib_path=p),"
-              + " run_name='__main__', alter_sys=True)",
-          "finally:",
-          "    shutil.rmtree(t, True)");
+          "    same = open(f, 'rb').read() == src",
+          "except OSError:",
+          "    same = False",
+          "if not same:",
+          "    os.makedirs(os.path.dirname(f), exist_ok=True)",
+          "    t = f + '.' + str(os.getpid())",
+          "    with open(t, 'wb') as w:",
+          "        w.write(src)",
+          "    os.replace(t, f)",
+          "sys.path.insert(0, lib)",
+          "import ansible.module_utils.basic as basic",
+          "basic._ANSIBLE_ARGS = args",
+          "runpy.run_module(m, init_globals=dict(_module_fqn=m, _modlib_path=lib),"
+              + " run_name='__main__', alter_sys=True)");
 
   private static final String FIND_PYTHON =
       "for p in \"$(command -v python3)\" /usr/bin/python3 /usr/libexec/platform-python"
           + " /usr/bin/python; do [ -n \"$p\" ] && [ -x \"$p\" ] && exec \"$p\" -c "
           + ShellQuote.quote(BOOTSTRAP)
-          + " @FQN@; done; echo 'baton: no Python on this host for the Ansible module"
+          + " @ARGS@; done; echo 'baton: no Python on this host for the Ansible module"
           + " (set ansible_python_interpreter)' >&2; exit 127";
+
+  /** The hosts (and users) known to hold a library, by "host user digest". */
+  private static final java.util.Set<String> HELD =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final String name;
   private final String fqn;
-  private final Supplier<byte[]> zip;
+  private final String path;
+  private final java.nio.file.Path source;
+  private final Supplier<Library> library;
 
-  PackedModule(String name, String fqn, Supplier<byte[]> zip) {
+  PackedModule(
+      String name, String fqn, String path, java.nio.file.Path source, Supplier<Library> library) {
     this.name = name;
     this.fqn = fqn;
-    this.zip = zip;
+    this.path = path;
+    this.source = source;
+    this.library = library;
   }
 
   @Override
@@ -96,25 +151,47 @@ final class PackedModule implements Module {
     moduleArgs.put("_ansible_remote_tmp", "~/.ansible/tmp");
     moduleArgs.put("_ansible_tmpdir", null);
     byte[] argsJson = JSON.writeValueAsBytes(Map.of("ANSIBLE_MODULE_ARGS", moduleArgs));
-    byte[] z = zip.get();
-    ByteArrayOutputStream in = new ByteArrayOutputStream(z.length + argsJson.length + 8);
-    in.write(ByteBuffer.allocate(8).putLong(z.length).array());
-    in.write(z);
-    in.write(argsJson);
-
+    byte[] src = java.nio.file.Files.readAllBytes(source);
+    Library lib = library.get();
     Object interpreter = ctx.vars().get("ansible_python_interpreter");
+    String argv =
+        ShellQuote.quote(fqn) + " " + ShellQuote.quote(lib.sha256()) + " " + ShellQuote.quote(path);
     String command =
         interpreter == null
                 || interpreter.toString().isBlank()
                 || interpreter.toString().startsWith("auto")
-            ? FIND_PYTHON.replace("@FQN@", ShellQuote.quote(fqn))
+            ? FIND_PYTHON.replace("@ARGS@", argv)
             : ShellQuote.quote(interpreter.toString())
                 + " -c "
                 + ShellQuote.quote(BOOTSTRAP)
                 + " "
-                + ShellQuote.quote(fqn);
-    ExecResult r = ctx.exec(command, ExecOptions.DEFAULT.withStdin(in.toByteArray()));
+                + argv;
+    Object user = ctx.vars().get("ansible_user");
+    String held = ctx.target() + " " + user + " " + lib.sha256();
+    boolean send = !HELD.contains(held);
+    ExecResult r =
+        ctx.exec(
+            command, ExecOptions.DEFAULT.withStdin(stdin(send ? lib.zip() : null, src, argsJson)));
+    if (!send && r.exitCode() == NO_LIBRARY && r.stderr().contains("baton: no module library")) {
+      r = ctx.exec(command, ExecOptions.DEFAULT.withStdin(stdin(lib.zip(), src, argsJson)));
+    }
+    if (r.exitCode() != NO_LIBRARY) {
+      HELD.add(held);
+    }
     return result(r);
+  }
+
+  private static byte[] stdin(byte[] lib, byte[] src, byte[] args) {
+    int n = lib == null ? 0 : lib.length;
+    ByteArrayOutputStream in = new ByteArrayOutputStream(16 + n + src.length + args.length);
+    in.writeBytes(ByteBuffer.allocate(8).putLong(n).array());
+    if (lib != null) {
+      in.writeBytes(lib);
+    }
+    in.writeBytes(ByteBuffer.allocate(8).putLong(src.length).array());
+    in.writeBytes(src);
+    in.writeBytes(args);
+    return in.toByteArray();
   }
 
   /**

@@ -792,6 +792,11 @@ class PlayTest {
                     path: "{{ home }}/app.conf"
                     line: port=8080
                     create: true
+                - name: the host loses the module library it was sent
+                  shell: rm -rf ~/.ansible/tmp/baton-modules
+                - lineinfile:
+                    path: "{{ home }}/app.conf"
+                    line: host=db
                 - lineinfile:
                     path: "{{ home }}/app.conf"
                     line: user=app
@@ -802,10 +807,13 @@ class PlayTest {
     Baton.Result r = play(inv, book);
 
     assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
-    assertThat(hosts.home(0).resolve("app.conf")).content().isEqualTo("port=8080\n");
+    // The third task found no library on the host and was sent again with it.
+    assertThat(hosts.home(0).resolve("app.conf")).content().isEqualTo("port=8080\nhost=db\n");
+    assertThat(Path.of(System.getProperty("user.home"), ".ansible/tmp/baton-modules"))
+        .isNotEmptyDirectory();
     assertThat(r.stdout())
         .contains("fatal: [h1]: FAILED! => {\"msg\":\"lineinfile: MODULE FAILURE (exit 1)")
-        .containsPattern("h1 +: ok=1 +changed=1 +unreachable=0 +failed=1 ");
+        .containsPattern("h1 +: ok=3 +changed=3 +unreachable=0 +failed=1 ");
   }
 
   /**
