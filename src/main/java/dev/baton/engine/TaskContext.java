@@ -27,6 +27,7 @@ final class TaskContext implements ModuleContext {
   private final Duration timeout;
   private final Become become;
   private final Map<String, String> environment;
+  private final boolean noLog;
   private final dev.baton.core.SearchPath search;
   private final Progress progress;
   private final java.util.function.Consumer<Abandon> abandon;
@@ -44,6 +45,7 @@ final class TaskContext implements ModuleContext {
       Become become,
       Map<String, String> environment,
       dev.baton.core.SearchPath search,
+      boolean noLog,
       Progress progress,
       java.util.function.Consumer<Abandon> abandon) {
     this.host = host;
@@ -58,6 +60,7 @@ final class TaskContext implements ModuleContext {
     this.become = become;
     this.environment = environment;
     this.search = search;
+    this.noLog = noLog;
     this.progress = progress;
     this.abandon = abandon;
   }
@@ -155,6 +158,11 @@ final class TaskContext implements ModuleContext {
   @Override
   public dev.baton.core.SearchPath searchPath() {
     return search;
+  }
+
+  @Override
+  public boolean noLog() {
+    return noLog;
   }
 
   @Override

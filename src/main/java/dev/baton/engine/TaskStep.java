@@ -525,6 +525,7 @@ final class TaskStep {
             become,
             env,
             new dev.baton.core.SearchPath(eff.role().map(r -> r.dir()), dir),
+            Boolean.TRUE.equals(eff.noLog()),
             (what, done, total, unit) ->
                 emit.on(new Event.Progress(Instant.now(), host.name, what, done, total, unit)),
             undo -> host.abandon.add(new HostRun.Undo(target, undo)));

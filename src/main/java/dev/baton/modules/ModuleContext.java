@@ -46,6 +46,14 @@ public interface ModuleContext {
   /** True in {@code --check}: report what would change, change nothing. */
   boolean checkMode();
 
+  /**
+   * Whether the task says {@code no_log}: a module that logs on the host (an Ansible module's
+   * syslog line of its arguments) must not.
+   */
+  default boolean noLog() {
+    return false;
+  }
+
   /** The host's variables after templating (inventory, play, registered, facts). */
   Map<String, Object> vars();
 

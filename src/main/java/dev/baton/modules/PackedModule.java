@@ -136,7 +136,7 @@ final class PackedModule implements Module {
   public TaskResult run(ModuleContext ctx, Map<String, Object> args) throws Exception {
     Map<String, Object> moduleArgs = new LinkedHashMap<>(args);
     moduleArgs.put("_ansible_check_mode", ctx.checkMode());
-    moduleArgs.put("_ansible_no_log", false);
+    moduleArgs.put("_ansible_no_log", ctx.noLog());
     moduleArgs.put("_ansible_debug", false);
     moduleArgs.put("_ansible_diff", false);
     moduleArgs.put("_ansible_verbosity", 0);

@@ -817,6 +817,68 @@ class PlayTest {
   }
 
   /**
+   * A collection's module ({@code NS.COLL.NAME} under ANSIBLE_COLLECTIONS_PATH) runs packed with
+   * its collection's module_utils, and learns the task's no_log and --check as Ansible's executor
+   * tells them ({@code _ansible_no_log}, {@code _ansible_check_mode}).
+   */
+  @Test
+  void aCollectionsModuleRunsWithItsModuleUtilsAndTheTasksNoLogAndCheckMode() throws IOException {
+    Needs.that(
+        dev.baton.modules.AnsibleModules.onJumpHost().ansibleDir().isPresent(),
+        "ansible-core on the jump host (apt-get install ansible-core)",
+        "packed Ansible modules");
+    Path coll = work.resolve("collections/ansible_collections/testns/testcoll/plugins");
+    write(
+        coll.resolve("module_utils/words.py"), "def shout(word):\n    return word.upper() + '!'\n");
+    write(
+        coll.resolve("modules/echo.py"),
+        """
+        from ansible.module_utils.basic import AnsibleModule
+        from ansible_collections.testns.testcoll.plugins.module_utils.words import shout
+
+
+        def main():
+            m = AnsibleModule(argument_spec=dict(word=dict(type='str', required=True)),
+                              supports_check_mode=True)
+            m.exit_json(changed=False, said=shout(m.params['word']), no_log=m.no_log,
+                        check=m.check_mode)
+
+
+        if __name__ == '__main__':
+            main()
+        """);
+    env =
+        Map.of(
+            "BATON_HOME",
+            work.resolve("home").toString(),
+            "ANSIBLE_COLLECTIONS_PATH",
+            work.resolve("collections").toString());
+    Path inv = inventory("");
+    Path book =
+        playbook(
+            """
+            - hosts: h1
+              tasks:
+                - testns.testcoll.echo:
+                    word: hi
+                  register: loud
+                - testns.testcoll.echo:
+                    word: psst
+                  register: quiet
+                  no_log: true
+                - debug:
+                    msg: "{{ loud.said }} {{ loud.no_log }} {{ quiet.said }} {{ quiet.no_log }} {{ loud.check }}"
+            """);
+
+    Baton.Result r = play(inv, book);
+    Baton.Result check = play(inv, book, "--check");
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+    assertThat(r.stdout()).contains("{\"msg\":\"HI! False PSST! True False\"}");
+    assertThat(check.stdout()).contains("{\"msg\":\"HI! False PSST! True True\"}");
+  }
+
+  /**
    * Roles as ansible-playbook 2.14 runs the same files (local connection; same lines and recap):
    * defaults under the inventory, vars over the play's and seen by the whole play, params over
    * set_fact for the role's own tasks, a dependency run first and once, templates and files from
