@@ -114,11 +114,6 @@ record Inherited(
   Inherited inRole(Role role) {
     List<Role> chain = new ArrayList<>(roles);
     chain.add(role);
-    return withRoles(chain);
-  }
-
-  /** With this chain of roles (outermost first), as a role's handler runs. */
-  Inherited withRoles(List<Role> chain) {
     return new Inherited(
         when,
         tags,

@@ -47,6 +47,7 @@ final class PlayScope {
     Map<String, Map<String, Object>> files = new HashMap<>();
     Map<String, Map<String, Object>> byHost = new LinkedHashMap<>();
     Map<String, RoleVars> roles = new HashMap<>();
+    Map<String, Object> roleNames = roleNames(play);
     for (String h : hosts) {
       Map<String, Object> scope = new LinkedHashMap<>(baseVars.apply(h));
       scope.put("playbook_dir", dir.toString());
@@ -68,7 +69,7 @@ final class PlayScope {
       }
       RoleVars rv = RoleVars.load(play.roles(), setup, scope, files, play.mark());
       playVars.putAll(rv.exported());
-      playVars.putAll(roleNames(play));
+      playVars.putAll(roleNames);
       scope.putAll(setup.options().extraVars());
       byHost.put(h, playVars);
       roles.put(h, rv);

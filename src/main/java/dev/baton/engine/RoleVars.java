@@ -22,17 +22,24 @@ import java.util.Set;
 final class RoleVars {
   static final RoleVars NONE = new RoleVars(List.of(), Map.of(), Map.of());
 
-  private final List<Role> playRoles;
   private final Map<Role, Map<String, Object>> defaults;
   private final Map<Role, Map<String, Object>> vars;
+
+  /** Every role's defaults and every role's vars, combined once for the play's tasks. */
+  private final Map<String, Object> playDefaults = new LinkedHashMap<>();
+
+  private final Map<String, Object> exported = new LinkedHashMap<>();
 
   private RoleVars(
       List<Role> playRoles,
       Map<Role, Map<String, Object>> defaults,
       Map<Role, Map<String, Object>> vars) {
-    this.playRoles = playRoles;
     this.defaults = defaults;
     this.vars = vars;
+    for (Role r : playRoles) {
+      playDefaults.putAll(defaultsOf(r, List.of()));
+      exported.putAll(varsOf(r, List.of()));
+    }
   }
 
   /**
@@ -90,23 +97,17 @@ final class RoleVars {
 
   /** Below the inventory: every role's defaults, then those of the task's own roles. */
   Map<String, Object> defaultsFor(List<Role> chain) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Role r : playRoles) {
-      out.putAll(defaultsOf(r, List.of()));
+    if (chain.isEmpty()) {
+      return java.util.Collections.unmodifiableMap(playDefaults);
     }
-    if (!chain.isEmpty()) {
-      out.putAll(defaultsOf(chain.get(chain.size() - 1), chain.subList(0, chain.size() - 1)));
-    }
+    Map<String, Object> out = new LinkedHashMap<>(playDefaults);
+    out.putAll(defaultsOf(chain.get(chain.size() - 1), chain.subList(0, chain.size() - 1)));
     return out;
   }
 
   /** Over the play's vars_files, for every task of the play: every role's vars. */
   Map<String, Object> exported() {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Role r : playRoles) {
-      out.putAll(varsOf(r, List.of()));
-    }
-    return out;
+    return java.util.Collections.unmodifiableMap(exported);
   }
 
   /** Over {@link #exported}, for a role's own tasks: its vars, as its dependency chain has them. */

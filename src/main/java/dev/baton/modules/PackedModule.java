@@ -111,6 +111,7 @@ final class PackedModule implements Module {
   private final String path;
   private final java.nio.file.Path source;
   private final Supplier<Library> library;
+  private byte[] sourceBytes;
 
   PackedModule(
       String name, String fqn, String path, java.nio.file.Path source, Supplier<Library> library) {
@@ -151,7 +152,7 @@ final class PackedModule implements Module {
     moduleArgs.put("_ansible_remote_tmp", "~/.ansible/tmp");
     moduleArgs.put("_ansible_tmpdir", null);
     byte[] argsJson = JSON.writeValueAsBytes(Map.of("ANSIBLE_MODULE_ARGS", moduleArgs));
-    byte[] src = java.nio.file.Files.readAllBytes(source);
+    byte[] src = source();
     Library lib = library.get();
     Object interpreter = ctx.vars().get("ansible_python_interpreter");
     String argv =
@@ -179,6 +180,14 @@ final class PackedModule implements Module {
       HELD.add(held);
     }
     return result(r);
+  }
+
+  /** The module's source, read once per run like the library (not once per task and host). */
+  private synchronized byte[] source() throws java.io.IOException {
+    if (sourceBytes == null) {
+      sourceBytes = java.nio.file.Files.readAllBytes(source);
+    }
+    return sourceBytes;
   }
 
   private static byte[] stdin(byte[] lib, byte[] src, byte[] args) {

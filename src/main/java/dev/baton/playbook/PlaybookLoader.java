@@ -748,22 +748,8 @@ public final class PlaybookLoader {
      * roles' (seen by the whole play), its handlers come after the play's.
      */
     private Block importRole(Node node, MappingNode m) throws PlaybookException {
-      Node argsNode = null;
       Map<String, Node> optionNodes = new LinkedHashMap<>();
-      for (NodeTuple t : src.entries(m)) {
-        String key = src.key(t.getKeyNode());
-        Node v = t.getValueNode();
-        if (moduleName(key).equals("import_role")) {
-          argsNode = v;
-        } else if (BLOCK_KEYWORDS.contains(key)
-            && !Set.of("block", "rescue", "always").contains(key)) {
-          optionNodes.put(key, v);
-        } else {
-          throw src.error(
-              t.getKeyNode(),
-              "'" + key + "' cannot be used with import_role" + Suggest.hint(key, BLOCK_KEYWORDS));
-        }
-      }
+      Node argsNode = importEntries(m, "import_role", optionNodes);
       MappingNode args = mapping(argsNode, "import_role's arguments");
       String name = null;
       Node nameNode = argsNode;
@@ -931,30 +917,39 @@ public final class PlaybookLoader {
     }
 
     /**
-     * {@code import_tasks: file}: the file's tasks, read now (static, as in Ansible), as a block
-     * whose keywords (when, tags, vars, become, ...) every imported task inherits. The file is
-     * found beside the file that imports it, then beside the playbook.
+     * The entries of an {@code import_tasks} or {@code import_role} task: returns the action's
+     * value and puts the keywords a block takes into {@code optionNodes}; any other key is refused.
      */
-    private Block importTasks(Node node, MappingNode m) throws PlaybookException {
-      Node fileNode = null;
-      Map<String, Node> optionNodes = new LinkedHashMap<>();
-      String name = null;
+    private Node importEntries(MappingNode m, String action, Map<String, Node> optionNodes)
+        throws PlaybookException {
+      Node value = null;
       for (NodeTuple t : src.entries(m)) {
         String key = src.key(t.getKeyNode());
         Node v = t.getValueNode();
-        if (moduleName(key).equals("import_tasks")) {
-          fileNode = v;
-        } else if (key.equals("name")) {
-          name = string(v, key);
+        if (moduleName(key).equals(action)) {
+          value = v;
         } else if (BLOCK_KEYWORDS.contains(key)
             && !Set.of("block", "rescue", "always").contains(key)) {
           optionNodes.put(key, v);
         } else {
           throw src.error(
               t.getKeyNode(),
-              "'" + key + "' cannot be used with import_tasks" + Suggest.hint(key, BLOCK_KEYWORDS));
+              "'" + key + "' cannot be used with " + action + Suggest.hint(key, BLOCK_KEYWORDS));
         }
       }
+      return value;
+    }
+
+    /**
+     * {@code import_tasks: file}: the file's tasks, read now (static, as in Ansible), as a block
+     * whose keywords (when, tags, vars, become, ...) every imported task inherits. The file is
+     * found beside the file that imports it, then beside the playbook.
+     */
+    private Block importTasks(Node node, MappingNode m) throws PlaybookException {
+      Map<String, Node> optionNodes = new LinkedHashMap<>();
+      Node fileNode = importEntries(m, "import_tasks", optionNodes);
+      Node nameNode = optionNodes.remove("name");
+      String name = nameNode == null ? null : string(nameNode, "name");
       String file = string(fileNode, "import_tasks");
       if (file == null || isTemplated(file)) {
         throw src.error(
