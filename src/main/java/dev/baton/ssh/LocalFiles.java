@@ -113,6 +113,25 @@ final class LocalFiles implements RemoteFiles {
   }
 
   @Override
+  public OutputStream openWriteRange(String path, long offset, int mode) throws IOException {
+    Path file = Path.of(path);
+    try {
+      Files.createFile(file);
+      Files.setPosixFilePermissions(file, perms(mode));
+    } catch (FileAlreadyExistsException e) {
+      // Another range's stream made it.
+    }
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+    try {
+      channel.position(offset);
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    return new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER);
+  }
+
+  @Override
   public void rename(String from, String to) throws IOException {
     Files.move(
         Path.of(from),

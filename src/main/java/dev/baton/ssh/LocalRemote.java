@@ -135,6 +135,11 @@ public final class LocalRemote implements Remote {
   }
 
   @Override
+  public Remote another() {
+    return new LocalRemote(host, workDir);
+  }
+
+  @Override
   public void close() {
     workers.shutdownNow();
   }

@@ -22,6 +22,14 @@ public interface Remote extends AutoCloseable {
   /** File operations on the host (SFTP on the same session for SSH, java.nio for local). */
   RemoteFiles files() throws RemoteException;
 
+  /**
+   * A new connection to the same host, independent of this one (its own session, shell and SFTP
+   * channel, same credentials and host key check), for work that runs in parallel, such as the
+   * streams of a transfer: each stream then has a TCP connection, an SSH window and a cipher thread
+   * of its own. The caller closes it.
+   */
+  Remote another() throws RemoteException;
+
   /** Closes the session; safe to call twice. */
   @Override
   void close();

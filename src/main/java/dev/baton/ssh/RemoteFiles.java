@@ -39,6 +39,13 @@ public interface RemoteFiles {
     return openWrite(path, offset > 0, mode);
   }
 
+  /**
+   * Opens the file for writing at byte {@code offset}, creating it with {@code mode} when missing
+   * and never truncating it: bytes outside what this stream writes stay as they are, so several
+   * streams can fill disjoint ranges of one file at once (a sparse file until every range is in).
+   */
+  OutputStream openWriteRange(String path, long offset, int mode) throws IOException;
+
   /** Atomically replaces {@code to} with {@code from} (POSIX rename). */
   void rename(String from, String to) throws IOException;
 

@@ -223,6 +223,25 @@ final class SftpFiles implements RemoteFiles {
   }
 
   @Override
+  public OutputStream openWriteRange(String path, long offset, int mode) throws IOException {
+    return call(
+        "write " + path + " at " + offset,
+        sftp -> {
+          // Create without Exclusive: another stream may create the file at the same moment. The
+          // mode is set by the stream that writes offset 0, which always exists.
+          CloseableHandle handle = sftp.open(path, EnumSet.of(OpenMode.Write, OpenMode.Create));
+          if (offset == 0) {
+            sftp.setStat(handle, new Attributes().perms(mode));
+          }
+          SftpOutputStreamAsync out =
+              new SftpOutputStreamAsync(
+                  (AbstractSftpClient) sftp, SshConnector.SFTP_CHUNK, path, handle);
+          out.setOffset(offset);
+          return guarded(out, "write " + path);
+        });
+  }
+
+  @Override
   public OutputStream openWriteAt(String path, long offset, int mode) throws IOException {
     if (offset == 0) {
       return openWrite(path, false, mode);

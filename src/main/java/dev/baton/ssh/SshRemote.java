@@ -54,6 +54,11 @@ final class SshRemote implements Remote {
     return spec.name();
   }
 
+  @Override
+  public Remote another() throws RemoteException {
+    return connector.connect(spec);
+  }
+
   synchronized void reconnect() throws RemoteException {
     if (connection != null) {
       connection.close();

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Streams bytes from the source host's SFTP to the destination host's SFTP through baton. A reader
  * thread fills fixed-size chunks into a small bounded queue while the calling thread writes them,
- * so reading and writing overlap and memory stays at a few chunks whatever the file size. On
- * request the SHA-256 of the bytes read is computed on the way.
+ * so reading and writing overlap and memory stays at a few chunks whatever the file size (per
+ * stream: {@code QUEUE_CHUNKS + 2} chunks of 256 KiB, plus the SSH windows). On request the SHA-256
+ * of the bytes read is computed on the way.
  */
 final class RelayCopy {
   static final int CHUNK = 256 * 1024;
@@ -31,38 +32,40 @@ final class RelayCopy {
   /** What the copy moved: byte count and, when asked for, the digest of exactly those bytes. */
   record Copied(long bytes, Optional<String> sha256OfBytes) {}
 
+  /**
+   * One piece of work: {@code [offset, offset+length)} of {@code sourcePath} to the same offsets of
+   * {@code partPath}.
+   *
+   * @param ranged write at the offset without truncating (one range of several streams); else
+   *     truncate when {@code offset == 0} and continue a proven prefix otherwise
+   * @param mode permission bits of a newly created part file
+   */
+  record Span(
+      String sourcePath, String partPath, long offset, long length, int mode, boolean ranged) {}
+
   private RelayCopy() {}
 
   /**
-   * Copies {@code [offset, offset+length)} of {@code sourcePath} to the end of {@code partPath}
-   * (appending when {@code offset > 0}, else truncating), digesting the bytes read when {@code
-   * digest} is set.
+   * Copies the span, digesting the bytes read when {@code digest} is set, and adds the bytes
+   * written to {@code meter}.
    */
   static Copied copy(
-      RemoteFiles source,
-      String sourcePath,
-      RemoteFiles destination,
-      String partPath,
-      long offset,
-      long length,
-      int mode,
-      boolean digest,
-      ProgressMeter meter)
+      RemoteFiles source, RemoteFiles destination, Span span, boolean digest, ProgressMeter meter)
       throws IOException, InterruptedException {
     MessageDigest sha = digest ? sha256() : null;
     BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
+    // Buffers go back to the reader once written: QUEUE_CHUNKS + 2 of them circulate (the queue,
+    // one being filled, one being written) instead of a new 256 KiB array per chunk.
+    BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(QUEUE_CHUNKS + 2);
     AtomicReference<Throwable> readError = new AtomicReference<>();
     Thread reader =
         new Thread(
-            () -> read(source, sourcePath, offset, length, sha, queue, readError),
-            "relay-read " + sourcePath);
+            () -> read(source, span, sha, queue, free, readError),
+            "relay-read " + span.sourcePath() + "@" + span.offset());
     reader.setDaemon(true);
     long written = 0;
     boolean finished = false;
-    try (OutputStream out =
-        offset > 0
-            ? destination.openWriteAt(partPath, offset, mode)
-            : destination.openWrite(partPath, false, mode)) {
+    try (OutputStream out = openPart(destination, span)) {
       reader.start();
       while (true) {
         Chunk c = queue.poll(1, TimeUnit.SECONDS);
@@ -77,8 +80,9 @@ final class RelayCopy {
           break;
         }
         out.write(c.bytes(), 0, c.length());
+        free.offer(c.bytes());
         written += c.length();
-        meter.update(offset + written, false);
+        meter.add(c.length());
       }
     } finally {
       if (!finished) {
@@ -94,38 +98,50 @@ final class RelayCopy {
     if (t != null) {
       throw new IOException(
           "reading "
-              + sourcePath
+              + span.sourcePath()
               + ": "
               + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()),
           t);
     }
-    if (written != length) {
+    if (written != span.length()) {
       throw new IOException(
           "read "
               + written
               + " bytes of "
-              + sourcePath
+              + span.sourcePath()
+              + " at "
+              + span.offset()
               + " where "
-              + length
+              + span.length()
               + " were expected: the source file changed during the transfer");
     }
-    meter.update(offset + written, true);
     return new Copied(
         written, Optional.ofNullable(sha).map(d -> HexFormat.of().formatHex(d.digest())));
   }
 
+  private static OutputStream openPart(RemoteFiles destination, Span span) throws IOException {
+    if (span.ranged()) {
+      return destination.openWriteRange(span.partPath(), span.offset(), span.mode());
+    }
+    return span.offset() > 0
+        ? destination.openWriteAt(span.partPath(), span.offset(), span.mode())
+        : destination.openWrite(span.partPath(), false, span.mode());
+  }
+
   private static void read(
       RemoteFiles source,
-      String path,
-      long offset,
-      long length,
+      Span span,
       MessageDigest digest,
       BlockingQueue<Chunk> queue,
+      BlockingQueue<byte[]> free,
       AtomicReference<Throwable> error) {
-    try (InputStream in = source.openRead(path, offset)) {
-      long remaining = length;
+    try (InputStream in = source.openRead(span.sourcePath(), span.offset())) {
+      long remaining = span.length();
       while (remaining > 0) {
-        byte[] buf = new byte[CHUNK];
+        byte[] buf = free.poll();
+        if (buf == null) {
+          buf = new byte[CHUNK];
+        }
         int want = (int) Math.min(CHUNK, remaining);
         int n = 0;
         while (n < want) {

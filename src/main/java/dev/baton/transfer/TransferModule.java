@@ -16,19 +16,30 @@ import java.util.Map;
  * ({@code src_host}), verified end to end. See docs/modules-openedge.md.
  */
 public final class TransferModule implements Module {
+  /**
+   * Streams a relay moves a file over by default (docs/modules-openedge.md, "transfer"): enough to
+   * fill a long link that one stream cannot (bench/wan.sh), few enough that the extra logins stay
+   * unremarkable on any host.
+   */
+  static final int DEFAULT_STREAMS = 4;
+
+  /** More would only add logins: beyond this the link, not the streams, is the limit. */
+  static final int MAX_STREAMS = 16;
+
   private static final ArgSpec ARGS =
       ArgSpec.of(
-          Map.of(
-              "src_host", ArgSpec.required(Type.STRING),
-              "src", ArgSpec.required(Type.PATH),
-              "dest", ArgSpec.required(Type.PATH),
-              "method", ArgSpec.optional(Type.STRING, "relay"),
-              "expected_sha256", ArgSpec.optional(Type.STRING, null),
-              "dest_address", ArgSpec.optional(Type.STRING, null),
-              "dest_user", ArgSpec.optional(Type.STRING, null),
-              "dest_port", ArgSpec.optional(Type.INT, null),
-              "direct_ssh_args", ArgSpec.optional(Type.LIST, null),
-              "retry_budget", ArgSpec.optional(Type.ANY, 60)));
+          Map.ofEntries(
+              Map.entry("src_host", ArgSpec.required(Type.STRING)),
+              Map.entry("src", ArgSpec.required(Type.PATH)),
+              Map.entry("dest", ArgSpec.required(Type.PATH)),
+              Map.entry("method", ArgSpec.optional(Type.STRING, "relay")),
+              Map.entry("expected_sha256", ArgSpec.optional(Type.STRING, null)),
+              Map.entry("dest_address", ArgSpec.optional(Type.STRING, null)),
+              Map.entry("dest_user", ArgSpec.optional(Type.STRING, null)),
+              Map.entry("dest_port", ArgSpec.optional(Type.INT, null)),
+              Map.entry("direct_ssh_args", ArgSpec.optional(Type.LIST, null)),
+              Map.entry("retry_budget", ArgSpec.optional(Type.ANY, 60)),
+              Map.entry("streams", ArgSpec.optional(Type.INT, DEFAULT_STREAMS))));
 
   @Override
   public String name() {
@@ -51,7 +62,8 @@ public final class TransferModule implements Module {
       String destAddress,
       String destUser,
       long destPort,
-      java.util.List<String> directSshArgs) {
+      java.util.List<String> directSshArgs,
+      int streams) {
 
     static Request read(Args a) throws TaskFailure {
       String src = a.required("src");
@@ -75,6 +87,10 @@ public final class TransferModule implements Module {
         throw a.bad(
             "retry_budget must be whole seconds (0 or more), not '" + a.str("retry_budget") + "'");
       }
+      long streams = a.integer("streams", DEFAULT_STREAMS);
+      if (streams < 1 || streams > MAX_STREAMS) {
+        throw a.bad("streams must be 1 to " + MAX_STREAMS + ", not " + streams);
+      }
       return new Request(
           a.required("src_host"),
           src,
@@ -85,7 +101,8 @@ public final class TransferModule implements Module {
           a.string("dest_address"),
           a.string("dest_user"),
           a.integer("dest_port", 0),
-          a.words("direct_ssh_args"));
+          a.words("direct_ssh_args"),
+          (int) streams);
     }
   }
 
@@ -144,6 +161,7 @@ public final class TransferModule implements Module {
       data.put("resumed_from", o.resumedFrom());
       data.put("duration", o.duration().toMillis() / 1000.0);
       data.put("source_sha256_verified", o.sourceSha256Verified());
+      data.put("streams", o.streams());
       return o.changed() ? new TaskResult.Changed(o.msg(), data) : new TaskResult.Ok(o.msg(), data);
     } catch (TransferFailed e) {
       return new TaskResult.Failed(e.getMessage(), data);
@@ -220,7 +238,8 @@ public final class TransferModule implements Module {
         r.dest(),
         r.method(),
         r.expectedSha256(),
-        r.method() == TransferMethod.DIRECT ? peer(ctx, r) : null);
+        r.method() == TransferMethod.DIRECT ? peer(ctx, r) : null,
+        r.method() == TransferMethod.RELAY ? r.streams() : 1);
   }
 
   private static RemoteException exhausted(

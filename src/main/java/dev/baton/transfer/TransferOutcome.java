@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param resumedFrom offset the copy continued from (0 when it started afresh)
  * @param sourceSha256Verified true when the copy was compared with a digest computed on the source
  *     host: its own digest of the file during the copy, or the given expected_sha256
+ * @param streams how many streams moved the bytes (0 when nothing was copied)
  */
 public record TransferOutcome(
     boolean changed,
@@ -24,4 +25,5 @@ public record TransferOutcome(
     long resumedFrom,
     Duration duration,
     TransferMethod method,
-    boolean sourceSha256Verified) {}
+    boolean sourceSha256Verified,
+    int streams) {}

@@ -15,6 +15,8 @@ import java.util.List;
  * @param expectedSha256 the digest the file must have (lower-case hex), or null
  * @param peer how the source host reaches the destination host, for {@link TransferMethod#DIRECT}
  *     only (null otherwise)
+ * @param streams how many streams a relay moves ranges of the file over at once (1: one stream, in
+ *     order)
  */
 public record TransferRequest(
     Remote source,
@@ -23,7 +25,26 @@ public record TransferRequest(
     String destPath,
     TransferMethod method,
     String expectedSha256,
-    DirectPeer peer) {
+    DirectPeer peer,
+    int streams) {
+
+  /** One stream. */
+  public TransferRequest(
+      Remote source,
+      String sourcePath,
+      Remote destination,
+      String destPath,
+      TransferMethod method,
+      String expectedSha256,
+      DirectPeer peer) {
+    this(source, sourcePath, destination, destPath, method, expectedSha256, peer, 1);
+  }
+
+  /** The same transfer over {@code n} streams. */
+  public TransferRequest withStreams(int n) {
+    return new TransferRequest(
+        source, sourcePath, destination, destPath, method, expectedSha256, peer, n);
+  }
 
   /**
    * The destination as the source host's own ssh client must address it.
@@ -41,6 +62,9 @@ public record TransferRequest(
   }
 
   public TransferRequest {
+    if (streams < 1) {
+      throw new IllegalArgumentException("streams must be 1 or more, not " + streams);
+    }
     if (expectedSha256 != null) {
       expectedSha256 = expectedSha256.trim().toLowerCase(java.util.Locale.ROOT);
       if (!expectedSha256.matches("[0-9a-f]{64}")) {

@@ -8,6 +8,7 @@ import dev.baton.ssh.RemoteException;
 import dev.baton.ssh.RemoteFiles;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +30,21 @@ public final class Transfers {
    */
   public static TransferOutcome run(TransferRequest req, ModuleContext.Progress progress)
       throws TransferFailed, RemoteException, InterruptedException {
+    return run(req, progress, RANGE_BYTES);
+  }
+
+  /**
+   * Size of the ranges several streams move (and a resume counts in): large enough that opening a
+   * range (two SFTP opens, one log line) is noise, small enough that a cut loses little and the
+   * streams end together. A file shorter than two ranges moves over one stream.
+   */
+  static final long RANGE_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * As {@link #run(TransferRequest, ModuleContext.Progress)}, with ranges of {@code rangeBytes}.
+   */
+  static TransferOutcome run(TransferRequest req, ModuleContext.Progress progress, long rangeBytes)
+      throws TransferFailed, RemoteException, InterruptedException {
     ExecutorService pool =
         Executors.newCachedThreadPool(
             r -> {
@@ -37,7 +53,7 @@ public final class Transfers {
               return t;
             });
     try {
-      return new Run(req, progress, pool).run();
+      return new Run(req, progress, pool, rangeBytes).run();
     } finally {
       pool.shutdownNow();
     }
@@ -49,13 +65,39 @@ public final class Transfers {
     private final ModuleContext.Progress progress;
     private final ExecutorService pool;
     private final String part;
+    private final long rangeBytes;
     private final long started = System.nanoTime();
 
-    Run(TransferRequest req, ModuleContext.Progress progress, ExecutorService pool) {
+    Run(
+        TransferRequest req,
+        ModuleContext.Progress progress,
+        ExecutorService pool,
+        long rangeBytes) {
       this.req = req;
       this.progress = progress;
       this.pool = pool;
       this.part = req.destPath() + ".part";
+      this.rangeBytes = rangeBytes;
+    }
+
+    /** Where the copy starts: after a proven prefix, one stream in order; or by ranges. */
+    private sealed interface Start permits Prefix, Ranges {
+      long done();
+    }
+
+    /** One stream from {@code done} (0: afresh) to the end. */
+    private record Prefix(long done) implements Start {}
+
+    /**
+     * The ranges not in {@code finished} (merged), over the request's streams.
+     *
+     * @param logged the finished ranges come from a range log already beside the part
+     */
+    private record Ranges(List<RangeLog.Range> finished, boolean logged) implements Start {
+      @Override
+      public long done() {
+        return RangeLog.covered(finished);
+      }
     }
 
     TransferOutcome run() throws TransferFailed, RemoteException, InterruptedException {
@@ -93,12 +135,26 @@ public final class Transfers {
               reference,
               0,
               0,
-              true);
+              true,
+              0);
         }
       }
 
-      long offset = resumePoint(source);
-      long needed = source.size() - offset;
+      // Without expected_sha256 the source host digests its own file while the copy runs (no
+      // extra wall time; started only below: nothing may touch the source before the refusals).
+      // With it, the destination's digest is compared with that digest, which the source host
+      // computed when the file was made, and a second read of the whole source would only take a
+      // core from the copy: skipped.
+      boolean digesting = req.expectedSha256() == null;
+      // A relay digests the bytes it streams only when nothing else says what the source holds:
+      // no expected_sha256 and no digest tool on the source host. Otherwise the destination's
+      // digest is compared with that reference, and the stream's digest would only take a core
+      // from the copy (~0.7 s of CPU per GiB). A streamed digest needs the bytes in order: one
+      // stream.
+      boolean streamDigest =
+          req.method() == TransferMethod.RELAY && digesting && !HostDigest.available(req.source());
+      Start start = start(source, streamDigest);
+      long needed = source.size() - start.done();
       long free = freeSpace(dst);
       if (free < needed) {
         throw new TransferFailed(
@@ -107,26 +163,14 @@ public final class Transfers {
                 req.destination().host(), req.destPath(), Units.bytes(needed), Units.bytes(free)));
       }
 
-      // Without expected_sha256 the source host digests its own file while the copy runs (no
-      // extra wall time; started only now: nothing may touch the source before the refusals
-      // above). With it, the destination's digest is compared with that digest, which the source
-      // host computed when the file was made, and a second read of the whole source would only
-      // take a core from the copy: skipped.
       String pidFile = "/tmp/baton-sha256-" + java.util.UUID.randomUUID() + ".pid";
-      boolean digesting = req.expectedSha256() == null;
-      // A relay digests the bytes it streams only when nothing else says what the source holds:
-      // no expected_sha256 and no digest tool on the source host. Otherwise the destination's
-      // digest is compared with that reference, and the stream's digest would only take a core
-      // from the copy (~0.7 s of CPU per GiB).
-      boolean streamDigest =
-          req.method() == TransferMethod.RELAY && digesting && !HostDigest.available(req.source());
       Future<HostDigest.Result> sourceDigest =
           digesting
               ? submit(() -> HostDigest.wholeStoppable(req.source(), req.sourcePath(), pidFile))
               : java.util.concurrent.CompletableFuture.completedFuture(EXPECTED_STANDS_IN);
       boolean done = false;
       try {
-        TransferOutcome o = copyAndVerify(source, offset, streamDigest, sourceDigest);
+        TransferOutcome o = copyAndVerify(source, start, streamDigest, sourceDigest);
         done = true;
         return o;
       } finally {
@@ -162,9 +206,38 @@ public final class Transfers {
       }
     }
 
-    private TransferOutcome copyAndVerify(
-        FileStat source, long offset, boolean streamDigest, Future<HostDigest.Result> sourceDigest)
+    /**
+     * Where the copy continues: the ranges of a range log beside the part; else a prefix both hosts
+     * prove they share ({@link #resumePoint}), continued by ranges when the request has several
+     * streams and at least two ranges remain, else by one stream.
+     */
+    private Start start(FileStat source, boolean streamDigest)
         throws TransferFailed, RemoteException, InterruptedException {
+      RemoteFiles dst = req.destination().files();
+      boolean rangesPossible = req.method() == TransferMethod.RELAY && !streamDigest;
+      if (rangesPossible) {
+        try {
+          Optional<List<RangeLog.Range>> logged = RangeLog.read(dst, part, source);
+          if (logged.isPresent()) {
+            return new Ranges(logged.get(), true);
+          }
+        } catch (IOException e) {
+          rethrowLost(e);
+          // An unreadable log is no log: the prefix check below decides.
+        }
+      }
+      long offset = resumePoint(source);
+      if (rangesPossible && req.streams() > 1 && source.size() - offset >= 2 * rangeBytes) {
+        return new Ranges(offset == 0 ? List.of() : List.of(new RangeLog.Range(0, offset)), false);
+      }
+      RangeLog.remove(dst, part); // a log that did not match: the part is continued in order
+      return new Prefix(offset);
+    }
+
+    private TransferOutcome copyAndVerify(
+        FileStat source, Start start, boolean streamDigest, Future<HostDigest.Result> sourceDigest)
+        throws TransferFailed, RemoteException, InterruptedException {
+      long offset = start instanceof Prefix p ? p.done() : 0;
       ProgressMeter meter =
           new ProgressMeter(
               progress,
@@ -178,10 +251,16 @@ public final class Transfers {
                   + ":"
                   + req.destPath(),
               source.size());
-      Optional<String> streamed =
-          req.method() == TransferMethod.RELAY
-              ? relay(source, offset, streamDigest, meter)
-              : direct(source, offset, meter);
+      int streams = 1;
+      Optional<String> streamed;
+      if (start instanceof Ranges r) {
+        streams = ranged(source, r, meter);
+        streamed = Optional.empty();
+      } else if (req.method() == TransferMethod.RELAY) {
+        streamed = relay(source, offset, streamDigest, meter);
+      } else {
+        streamed = direct(source, offset, meter);
+      }
 
       Verified v = verify(offset, streamed, await(sourceDigest));
       try {
@@ -195,22 +274,29 @@ public final class Transfers {
                 + e.getMessage(),
             e);
       }
+      RangeLog.remove(req.destination().files(), part);
       recordVerified(source.size(), v.sha256());
-      String how = offset > 0 ? " (resumed at byte " + offset + ")" : "";
+      String how =
+          start instanceof Ranges && start.done() > 0
+              ? " (resumed: " + Units.bytes(start.done()) + " were there)"
+              : offset > 0 ? " (resumed at byte " + offset + ")" : "";
+      String over = streams > 1 ? " over " + streams + " streams" : "";
       return outcome(
           true,
           "transferred "
               + Units.bytes(source.size())
               + " by "
               + req.method().argName()
+              + over
               + how
               + ", verified sha256 "
               + v.sha256(),
           source.size(),
           v.sha256(),
-          source.size() - offset,
-          offset,
-          v.sourceVerified());
+          source.size() - start.done(),
+          start.done(),
+          v.sourceVerified(),
+          streams);
     }
 
     private TransferOutcome shared(FileStat source, Optional<FileStat> dest)
@@ -258,7 +344,8 @@ public final class Transfers {
           ds,
           0,
           0,
-          true);
+          true,
+          0);
     }
 
     /** The digest the destination must match: the source host's, else expected_sha256. */
@@ -313,39 +400,63 @@ public final class Transfers {
     private Optional<String> relay(
         FileStat source, long offset, boolean streamDigest, ProgressMeter meter)
         throws TransferFailed, RemoteException, InterruptedException {
+      meter.startAt(offset);
       try {
-        RelayCopy.Copied c =
-            RelayCopy.copy(
-                req.source().files(),
+        RelayCopy.Span span =
+            new RelayCopy.Span(
                 req.sourcePath(),
-                req.destination().files(),
                 part,
                 offset,
                 source.size() - offset,
                 source.mode() & 0777,
-                streamDigest,
-                meter);
+                false);
+        RelayCopy.Copied c =
+            RelayCopy.copy(
+                req.source().files(), req.destination().files(), span, streamDigest, meter);
+        meter.update(source.size(), true);
         return c.sha256OfBytes();
       } catch (IOException e) {
-        if (e.getCause() instanceof RemoteException re) {
-          throw re;
-        }
-        throw new TransferFailed(
-            "relay "
-                + req.source().host()
-                + ":"
-                + req.sourcePath()
-                + " -> "
-                + req.destination().host()
-                + ":"
-                + part
-                + " failed: "
-                + e.getMessage()
-                + " ("
-                + part
-                + " kept for resume)",
-            e);
+        throw relayFailed(e);
       }
+    }
+
+    /** Moves the missing ranges over the request's streams; returns how many streams ran. */
+    private int ranged(FileStat source, Ranges start, ProgressMeter meter)
+        throws TransferFailed, RemoteException, InterruptedException {
+      int mode = source.mode() & 0777;
+      meter.startAt(start.done());
+      try {
+        RemoteFiles dst = req.destination().files();
+        RangeLog log =
+            start.logged()
+                ? RangeLog.resume(dst, part)
+                : RangeLog.start(dst, part, source, start.finished(), mode);
+        List<RangeLog.Range> todo = RangeLog.missing(start.finished(), source.size(), rangeBytes);
+        RangedCopy.Result r = RangedCopy.copy(req, part, mode, todo, req.streams(), log, meter);
+        meter.update(source.size(), true);
+        return Math.max(1, r.streamsUsed());
+      } catch (IOException e) {
+        throw relayFailed(e);
+      }
+    }
+
+    private TransferFailed relayFailed(IOException e) throws RemoteException {
+      rethrowLost(e);
+      return new TransferFailed(
+          "relay "
+              + req.source().host()
+              + ":"
+              + req.sourcePath()
+              + " -> "
+              + req.destination().host()
+              + ":"
+              + part
+              + " failed: "
+              + e.getMessage()
+              + " ("
+              + part
+              + " kept for resume)",
+          e);
     }
 
     private Optional<String> direct(FileStat source, long offset, ProgressMeter meter)
@@ -413,6 +524,7 @@ public final class Transfers {
       String removed;
       try {
         req.destination().files().delete(part);
+        RangeLog.remove(req.destination().files(), part);
         removed = part + " removed";
       } catch (IOException e) {
         removed = "could not remove " + part + ": " + e.getMessage();
@@ -448,7 +560,8 @@ public final class Transfers {
         String sha,
         long sent,
         long offset,
-        boolean sourceVerified) {
+        boolean sourceVerified,
+        int streams) {
       return new TransferOutcome(
           changed,
           msg,
@@ -458,7 +571,8 @@ public final class Transfers {
           offset,
           Duration.ofNanos(System.nanoTime() - started),
           req.method(),
-          sourceVerified);
+          sourceVerified,
+          streams);
     }
 
     private <T> Future<T> submit(Callable<T> c) {

@@ -21,13 +21,28 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FaultyRemote implements Remote {
   private final Remote delegate;
-  private final AtomicLong bytesRead = new AtomicLong();
+  private final AtomicLong bytesRead;
   private volatile long dropAfterBytes = -1;
   private volatile long corruptAtByte = -1;
   private volatile boolean noDigestTools;
 
   public FaultyRemote(Remote delegate) {
     this.delegate = delegate;
+    this.bytesRead = new AtomicLong();
+  }
+
+  /** Another connection with the same faults, counting into the same total of bytes read. */
+  private FaultyRemote(Remote delegate, FaultyRemote like) {
+    this.delegate = delegate;
+    this.bytesRead = like.bytesRead;
+    this.dropAfterBytes = like.dropAfterBytes;
+    this.corruptAtByte = like.corruptAtByte;
+    this.noDigestTools = like.noDigestTools;
+  }
+
+  @Override
+  public Remote another() throws RemoteException {
+    return new FaultyRemote(delegate.another(), this);
   }
 
   /** Reads fail as a lost connection once this many bytes were read in total. */
@@ -117,6 +132,30 @@ public final class FaultyRemote implements Remote {
         }
         return new FilterOutputStream(out) {
           private long pos;
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            if (corrupt >= pos && corrupt < pos + len) {
+              byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
+              copy[(int) (corrupt - pos)] ^= 0x5a;
+              out.write(copy);
+            } else {
+              out.write(b, off, len);
+            }
+            pos += len;
+          }
+        };
+      }
+
+      @Override
+      public OutputStream openWriteRange(String path, long offset, int mode) throws IOException {
+        long corrupt = corruptAtByte;
+        OutputStream out = f.openWriteRange(path, offset, mode);
+        if (corrupt < 0) {
+          return out;
+        }
+        return new FilterOutputStream(out) {
+          private long pos = offset;
 
           @Override
           public void write(byte[] b, int off, int len) throws IOException {

@@ -108,6 +108,11 @@ public final class LocalRemote implements Remote, RemoteFiles {
   }
 
   @Override
+  public Remote another() {
+    return new LocalRemote(name, env);
+  }
+
+  @Override
   public void close() {}
 
   @Override
@@ -159,6 +164,19 @@ public final class LocalRemote implements Remote, RemoteFiles {
       chmod(path, mode);
     }
     return out;
+  }
+
+  @Override
+  public OutputStream openWriteRange(String path, long offset, int mode) throws IOException {
+    Path p = Path.of(path);
+    boolean existed = Files.exists(p);
+    java.nio.channels.FileChannel channel =
+        java.nio.channels.FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    if (!existed) {
+      chmod(path, mode);
+    }
+    channel.position(offset);
+    return java.nio.channels.Channels.newOutputStream(channel);
   }
 
   @Override

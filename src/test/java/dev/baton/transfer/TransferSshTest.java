@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -124,6 +125,99 @@ class TransferSshTest {
     }
   }
 
+  /** Ranges of 512 KiB: the 4 MiB file is 9 ranges, so four streams each move several. */
+  private static final long RANGE = 512 * 1024;
+
+  private static List<String> rangeLines(Path log) throws Exception {
+    return Files.readAllLines(log).stream().skip(1).toList();
+  }
+
+  @Test
+  void fourStreamsMoveRangesAtTheirOffsetsAndTheWholeFileIsVerified() throws Exception {
+    String dest = destDir.resolve("sdb.bck").toString();
+    try (Remote src = ssh.connect(hosts.spec(0));
+        Remote dst = ssh.connect(hosts.spec(1))) {
+      FaultyRemote counting = new FaultyRemote(src);
+      List<Long> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+      TransferOutcome o =
+          Transfers.run(
+              relay(counting, dst, dest).withStreams(4),
+              (what, done, total, unit) -> reported.add(done),
+              RANGE);
+      assertThat(o.streams()).isEqualTo(4);
+      assertThat(o.msg()).contains("over 4 streams");
+      assertThat(o.sourceSha256Verified()).isTrue();
+      assertThat(o.sha256()).isEqualTo(sha(content));
+      assertThat(Files.readAllBytes(Path.of(dest))).isEqualTo(content);
+      assertThat(Files.getPosixFilePermissions(Path.of(dest)))
+          .isEqualTo(Files.getPosixFilePermissions(srcFile));
+      assertThat(counting.bytesRead()).as("each byte read once, over all streams").isEqualTo(SIZE);
+      assertThat(reported).last().isEqualTo((long) SIZE);
+      assertThat(Path.of(dest + ".part")).doesNotExist();
+      assertThat(Path.of(dest + ".part.ranges")).doesNotExist();
+    }
+  }
+
+  @Test
+  void aCutWithFourStreamsThenAResumeMovesOnlyTheMissingRanges() throws Exception {
+    String dest = destDir.resolve("sdb.bck").toString();
+    Path log = Path.of(dest + ".part.ranges");
+    try (Remote dst = ssh.connect(hosts.spec(1))) {
+      try (Remote src = ssh.connect(hosts.spec(0))) {
+        // Every stream's reads count into one total; past 2.5 MiB they fail as a lost link.
+        FaultyRemote dying = new FaultyRemote(src).dropAfter(5 * RANGE / 2 * 2);
+        Throwable t =
+            catchThrowable(
+                () ->
+                    Transfers.run(
+                        relay(dying, dst, dest).withStreams(4), (a, b, c, d) -> {}, RANGE));
+        assertThat(t).isInstanceOf(RemoteException.class);
+      }
+      assertThat(Path.of(dest)).doesNotExist();
+      List<String> finished = rangeLines(log);
+      assertThat(finished).as("ranges recorded before the cut").isNotEmpty();
+      long recorded = finished.stream().mapToLong(l -> Long.parseLong(l.split(" ")[1])).sum();
+      assertThat(recorded).isLessThan(SIZE);
+      // What the log lists is on disk at its offsets.
+      byte[] part = Files.readAllBytes(Path.of(dest + ".part"));
+      for (String l : finished) {
+        int off = Integer.parseInt(l.split(" ")[0]);
+        int len = Integer.parseInt(l.split(" ")[1]);
+        assertThat(java.util.Arrays.copyOfRange(part, off, off + len))
+            .isEqualTo(java.util.Arrays.copyOfRange(content, off, off + len));
+      }
+
+      try (Remote again = ssh.connect(hosts.spec(0))) {
+        FaultyRemote counting = new FaultyRemote(again);
+        TransferOutcome o =
+            Transfers.run(relay(counting, dst, dest).withStreams(4), (a, b, c, d) -> {}, RANGE);
+        assertThat(o.resumedFrom()).isEqualTo(recorded);
+        assertThat(o.bytesSent()).isEqualTo(SIZE - recorded);
+        assertThat(counting.bytesRead()).as("only the missing ranges").isEqualTo(SIZE - recorded);
+        assertThat(Files.readAllBytes(Path.of(dest))).isEqualTo(content);
+        assertThat(log).doesNotExist();
+      }
+    }
+  }
+
+  @Test
+  void aRangeLogOfAnotherSourceFileIsIgnored() throws Exception {
+    String dest = destDir.resolve("sdb.bck").toString();
+    // A part and a log from a transfer of an earlier file of the same size (another mtime).
+    Files.write(Path.of(dest + ".part"), new byte[SIZE]);
+    Files.writeString(
+        Path.of(dest + ".part.ranges"),
+        "baton-ranges 1 size=" + SIZE + " mtime=1000\n0 " + SIZE + "\n");
+    try (Remote src = ssh.connect(hosts.spec(0));
+        Remote dst = ssh.connect(hosts.spec(1))) {
+      TransferOutcome o =
+          Transfers.run(relay(src, dst, dest).withStreams(4), (a, b, c, d) -> {}, RANGE);
+      assertThat(o.resumedFrom()).isZero();
+      assertThat(o.bytesSent()).isEqualTo(SIZE);
+      assertThat(Files.readAllBytes(Path.of(dest))).isEqualTo(content);
+    }
+  }
+
   @Test
   void corruptionOnTheWayIsCaughtOnTheDestinationHost() throws Exception {
     String dest = destDir.resolve("sdb.bck").toString();
@@ -140,6 +234,21 @@ class TransferSshTest {
           .hasMessageContaining("failed verification, not renamed into place");
       assertThat(Path.of(dest)).doesNotExist();
       assertThat(Path.of(dest + ".part")).doesNotExist();
+
+      // The same with four streams: the flipped byte lies in one of their ranges; the part and
+      // its range log are removed, so nothing of the corrupt part is trusted by a later run.
+      Throwable ranged =
+          catchThrowable(
+              () ->
+                  Transfers.run(
+                      relay(src, new FaultyRemote(dst).corruptAt(3_000_000), dest).withStreams(4),
+                      (a, b, c, d) -> {},
+                      RANGE));
+      assertThat(ranged)
+          .isInstanceOf(TransferFailed.class)
+          .hasMessageContaining("failed verification, not renamed into place");
+      assertThat(Path.of(dest + ".part")).doesNotExist();
+      assertThat(Path.of(dest + ".part.ranges")).doesNotExist();
     }
   }
 
