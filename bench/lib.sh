@@ -82,6 +82,29 @@ timed() {
 	echo "$t1 - $t0" | bc -l >>"$work/$name.times"
 }
 
+# timed_cpu NAME CMD...: as timed, and appends to NAME.cpu the CPU seconds (user + sys) of CMD and
+# of every process it started and waited for, from the kernel's own accounting (bash `times` in a
+# subshell: RUSAGE_CHILDREN). CMD may be a shell function.
+timed_cpu() {
+	local name=$1
+	shift
+	local t0 t1
+	t0=$(now)
+	if ! ( "$@" >"$work/$name.out" 2>&1 || exit $?; times >"$work/$name.rusage" ); then
+		tail -20 "$work/$name.out" >&2
+		die "$name failed: $*"
+	fi
+	t1=$(now)
+	echo "$t1 - $t0" | bc -l >>"$work/$name.times"
+	# Two lines of "XmY.YYYs XmY.YYYs": the subshell's own, then its children's; all four summed.
+	tr ' ' '\n' <"$work/$name.rusage" | awk -F'[ms]' 'NF {t += $1 * 60 + $2} END {printf "%.3f\n", t}' >>"$work/$name.cpu"
+}
+
+# cpu_median NAME: median of NAME's recorded CPU seconds.
+cpu_median() {
+	sort -g "$work/$1.cpu" | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'
+}
+
 # median NAME: median of NAME's recorded times (seconds).
 median() {
 	sort -g "$work/$1.times" | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'

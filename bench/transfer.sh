@@ -5,6 +5,7 @@
 #
 #   sudo bench/transfer.sh              # SIZE=1G RUNS=3
 #   SIZE=256M RUNS=5 sudo bench/transfer.sh
+#   STREAMS=1 sudo bench/transfer.sh    # the relay over one stream (default: the module's 4)
 #
 # Per round (the destination file is removed before each):
 #   baton relay        `baton play` of one `transfer` task (h1 -> baton -> h2), whole process:
@@ -16,11 +17,14 @@
 #   sftp get+put       `sftp` get to this machine's disk, then put to h2 (two legs)
 # Once: `cat SRC > /dev/null` (page cache/disk read), `openssl speed -evp aes-128-gcm` and
 # `-evp sha256` (one core, 16 KiB blocks): what the cipher and the digest allow.
-# Target: baton relay at least as fast as `ssh cat | ssh cat`.
+# Target: baton relay at least as fast as `ssh cat | ssh cat`, and no more jump-host CPU per GiB
+# (user + sys of each command and everything it started, from the kernel's accounting: for baton
+# its whole JVM run, JIT and both hosts' sha256 commands' ssh side included).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-3}
 SIZE=${SIZE:-1G}
+STREAMS=${STREAMS:-4} # the transfer module's default
 bytes=$(numfmt --from=iec "$SIZE")
 bench_build
 hosts_up 2
@@ -43,6 +47,7 @@ cat >"$work/transfer.yml" <<EOF
         src: $src
         dest: $dest
         method: relay
+        streams: $STREAMS
 EOF
 S="ssh -F $SSH_CONFIG"
 fresh() { rm -f "$dest_local" "$dest_local".part "$work/sftp.tmp"; sync; }
@@ -63,13 +68,13 @@ check() { # check NAME: the copy must be complete (and, once, bit-identical)
 for r in $(seq "$RUNS"); do
 	echo "round $r/$RUNS ($(load_line))" >&2
 	fresh; rm -f "$work/j.jsonl"
-	timed baton baton_relay; check baton
+	timed_cpu baton baton_relay; check baton
 	record task "$(task_ms "$work/j.jsonl" | awk '{print $1/1000}')"
-	fresh; timed pipe cat_pipe; check "ssh cat"
+	fresh; timed_cpu pipe cat_pipe; check "ssh cat"
 	[ "$r" = 1 ] && { [ "$(sha256sum <"$dest_local" | cut -d' ' -f1)" = "$sum" ] || die "ssh cat | ssh cat: digest differs"; }
-	fresh; timed pipesum cat_pipe_sum; check "ssh cat + sha256sum"
-	fresh; timed scp scp3; check "scp -3"
-	fresh; timed sftp sftp_two; check "sftp"
+	fresh; timed_cpu pipesum cat_pipe_sum; check "ssh cat + sha256sum"
+	fresh; timed_cpu scp scp3; check "scp -3"
+	fresh; timed_cpu sftp sftp_two; check "sftp"
 done
 fresh
 grep -q "verified sha256 $sum" "$work/baton.out" "$work/j.jsonl" || die "baton did not report the verified digest $sum"
@@ -83,15 +88,18 @@ speed() { # speed ALG: 16 KiB-block throughput of openssl on one core, MiB/s
 aes=$(speed aes-128-gcm)
 sha=$(speed sha256)
 
+gib=$(echo "$bytes / 1073741824" | bc -l)
 row() { # row LABEL NAME
-	local m
+	local m cpu=""
 	m=$(median "$2")
-	printf '%-24s %8.2f s  %7.1f MiB/s  (%s s, n=%d)  baton/this time %5.2f\n' "$1" "$m" "$(echo "$mib / $m" | bc -l)" \
-		"$(spread "$2")" "$(count "$2")" "$(ratio "$(median baton)" "$m")"
+	[ -f "$work/$2.cpu" ] && cpu=$(printf '  %5.2f CPU-s/GiB' "$(echo "$(cpu_median "$2") / $gib" | bc -l)")
+	printf '%-24s %8.2f s  %7.1f MiB/s  (%s s, n=%d)  baton/this time %5.2f%s\n' "$1" "$m" "$(echo "$mib / $m" | bc -l)" \
+		"$(spread "$2")" "$(count "$2")" "$(ratio "$(median baton)" "$m")" "$cpu"
 }
 echo
 machine_line
 load_line
+printf 'baton relay streams: %s\n' "$STREAMS"
 printf 'size %s (%d bytes), hosts h1 -> h2: OpenSSH sshd in network namespaces, one disk\n' "$SIZE" "$bytes"
 echo "median over $RUNS interleaved rounds"
 row "baton relay" baton
@@ -103,3 +111,5 @@ row "sftp get + put" sftp
 printf '%-24s %8.2f s  %7.1f MiB/s\n' "cat file > /dev/null" "$(median catdisk)" "$(echo "$mib / $(median catdisk)" | bc -l)"
 printf '%-24s %19s MiB/s  (one core, 16 KiB blocks)\n' "openssl aes-128-gcm" "$aes" "openssl sha256" "$sha"
 printf 'target: baton relay (whole run) / ssh cat|ssh cat = %.2f  (<= 1.00)\n' "$(ratio "$(median baton)" "$(median pipe)")"
+printf 'target: jump-host CPU per GiB, baton relay (whole run) / ssh cat|ssh cat = %.2f  (<= 1.00)\n' \
+	"$(ratio "$(cpu_median baton)" "$(cpu_median pipe)")"

@@ -23,6 +23,9 @@ public final class TransferModule implements Module {
    */
   static final int DEFAULT_STREAMS = 4;
 
+  /** Ranges the streams move, in MiB: {@link Transfers#RANGE_BYTES}. */
+  static final int DEFAULT_RANGE_MIB = (int) (Transfers.RANGE_BYTES >> 20);
+
   /** More would only add logins: beyond this the link, not the streams, is the limit. */
   static final int MAX_STREAMS = 16;
 
@@ -39,7 +42,8 @@ public final class TransferModule implements Module {
               Map.entry("dest_port", ArgSpec.optional(Type.INT, null)),
               Map.entry("direct_ssh_args", ArgSpec.optional(Type.LIST, null)),
               Map.entry("retry_budget", ArgSpec.optional(Type.ANY, 60)),
-              Map.entry("streams", ArgSpec.optional(Type.INT, DEFAULT_STREAMS))));
+              Map.entry("streams", ArgSpec.optional(Type.INT, DEFAULT_STREAMS)),
+              Map.entry("range_mib", ArgSpec.optional(Type.INT, DEFAULT_RANGE_MIB))));
 
   @Override
   public String name() {
@@ -63,7 +67,8 @@ public final class TransferModule implements Module {
       String destUser,
       long destPort,
       java.util.List<String> directSshArgs,
-      int streams) {
+      int streams,
+      long rangeBytes) {
 
     static Request read(Args a) throws TaskFailure {
       String src = a.required("src");
@@ -91,6 +96,10 @@ public final class TransferModule implements Module {
       if (streams < 1 || streams > MAX_STREAMS) {
         throw a.bad("streams must be 1 to " + MAX_STREAMS + ", not " + streams);
       }
+      long rangeMib = a.integer("range_mib", DEFAULT_RANGE_MIB);
+      if (rangeMib < 1 || rangeMib > 65536) {
+        throw a.bad("range_mib must be 1 to 65536, not " + rangeMib);
+      }
       return new Request(
           a.required("src_host"),
           src,
@@ -102,7 +111,8 @@ public final class TransferModule implements Module {
           a.string("dest_user"),
           a.integer("dest_port", 0),
           a.words("direct_ssh_args"),
-          (int) streams);
+          (int) streams,
+          rangeMib << 20);
     }
   }
 
@@ -154,7 +164,8 @@ public final class TransferModule implements Module {
               req,
               budgetMs,
               () -> request(ctx, r, ctx.reconnect(srcHost), ctx.reconnect(null)),
-              data);
+              data,
+              r.rangeBytes());
       data.put("size", o.size());
       data.put("sha256", o.sha256());
       data.put("bytes_sent", o.bytesSent());
@@ -171,15 +182,17 @@ public final class TransferModule implements Module {
   /**
    * Runs the transfer; when a link is lost (a host unreachable, a session dropped) it waits with
    * backoff (1, 2, 4 ... 15 s), reconnects both hosts and runs it again, which continues from the
-   * prefix both hosts prove they share, until {@code retry_budget} seconds of waiting are spent.
-   * Past it the host is unreachable (exit 3, for {@code baton resume}) with a message that says so.
+   * ranges recorded or the prefix both hosts prove they share, until {@code retry_budget} seconds
+   * of waiting are spent. Past it the host is unreachable (exit 3, for {@code baton resume}) with a
+   * message that says so.
    */
   private static TransferOutcome runWithRetries(
       ModuleContext ctx,
       TransferRequest first,
       long budgetMs,
       Reconnect reconnect,
-      Map<String, Object> data)
+      Map<String, Object> data,
+      long rangeBytes)
       throws Exception {
     long backoffMs = 1000;
     int retries = 0;
@@ -188,7 +201,7 @@ public final class TransferModule implements Module {
     while (true) {
       RemoteException lost;
       try {
-        TransferOutcome o = Transfers.run(req, ctx.progress());
+        TransferOutcome o = Transfers.run(req, ctx.progress(), rangeBytes);
         data.put("retries", retries);
         return o;
       } catch (RemoteException e) {

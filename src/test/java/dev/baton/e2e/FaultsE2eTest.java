@@ -192,6 +192,52 @@ class FaultsE2eTest {
     assertFailedBack(1, digest, run);
   }
 
+  /**
+   * The same cut with four streams moving ranges of 2 MiB: the resume moves only the ranges the
+   * first run did not record, at their offsets, and the file is verified whole.
+   */
+  @Test
+  void linkDownMidTransferWithFourStreamsResumesOnlyTheMissingRanges() throws Exception {
+    SiteLab.Site primary = lab.site(1, "primary");
+    SiteLab.Site secondary = lab.site(1, "secondary");
+    String digest = sourceDigest(1);
+    relay.bandwidth(1L << 20); // per connection: 4 streams, ~4 MiB/s for the 24 MiB backup
+    Baton.Result first;
+    String run;
+    Path log;
+    try {
+      RunningBaton b = failback(1, "-e", "transfer_streams=4", "-e", "transfer_range_mib=2");
+      b.awaitOutput("TASK [Move the backup to the primary]", LIMIT);
+      run = newestRun();
+      Path part =
+          primary.local(primary.backupDir()).resolve(SiteLab.DB_NAME + "-" + run + ".bck.part");
+      log = Path.of(part + ".ranges");
+      awaitLines(log, 2); // the header and one finished range
+      lab.hosts().linkDown(primary.host());
+      first = b.await(LIMIT);
+    } finally {
+      lab.hosts().linkUp(primary.host());
+      relay.bandwidth(0);
+    }
+    assertThat(first.exitCode()).as(first.all()).isEqualTo(3);
+    List<String> ranges = Files.readAllLines(log).stream().skip(1).toList();
+    long recorded = ranges.stream().mapToLong(l -> Long.parseLong(l.split(" ")[1])).sum();
+    long size =
+        Files.size(
+            secondary.local(secondary.backupDir()).resolve(SiteLab.DB_NAME + "-" + run + ".bck"));
+    assertThat(recorded).isPositive().isLessThan(size);
+
+    Baton.Result second = resume(run);
+    assertThat(second.exitCode()).as(second.all()).isZero();
+    String journal = Files.readString(SiteLab.journalOf(second));
+    assertThat(journal)
+        .contains("\"resumed_from\":" + recorded + ",")
+        .contains("\"bytes_sent\":" + (size - recorded) + ",")
+        .containsPattern("\"streams\":[2-4]\\b");
+    assertThat(log).doesNotExist();
+    assertFailedBack(1, digest, run);
+  }
+
   @Test
   void linkDownLongerThanTheRetryBudgetFailsCleanlyAndResumesLater() throws Exception {
     SiteLab.Site primary = lab.site(2, "primary");
@@ -382,6 +428,16 @@ class FaultsE2eTest {
     assertThat(lab.files(primary, primary.backupDir())).isEqualTo(backups);
     assertThat(lab.files(primary, primary.dbDir())).noneMatch(f -> f.contains(".baton-lock."));
     assertThat(lab.digest(primary, primary.db())).isEqualTo(oldDigest);
+  }
+
+  private static void awaitLines(Path file, int lines) throws InterruptedException, IOException {
+    long deadline = System.nanoTime() + LIMIT.toNanos();
+    while (!Files.exists(file) || Files.readAllLines(file).size() < lines) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(file + " did not reach " + lines + " lines in " + LIMIT);
+      }
+      Thread.sleep(20);
+    }
   }
 
   private static void awaitSize(Path file, long bytes) throws InterruptedException, IOException {

@@ -46,21 +46,30 @@ public final class DelayRelay implements AutoCloseable {
   private int open;
   private boolean closed;
 
-  private DelayRelay(InetSocketAddress target, Duration oneWayDelay) throws IOException {
+  private DelayRelay(InetSocketAddress target, Duration oneWayDelay, InetAddress bind)
+      throws IOException {
     this.target = target;
     this.delayNanos = oneWayDelay.toNanos();
-    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.listener = new ServerSocket(0, 50, bind);
     this.acceptor = new Thread(this::acceptLoop, "delay-relay-accept-" + port());
     acceptor.setDaemon(true);
   }
 
   /** Starts a relay to {@code target} that delays each direction by {@code oneWayDelay}. */
   public static DelayRelay start(InetSocketAddress target, Duration oneWayDelay) {
+    return start(target, oneWayDelay, InetAddress.getLoopbackAddress());
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, Duration)}, listening on {@code bind}: the hosts' gateway
+   * ({@link OpenSshHosts#gateway()}) lets the other hosts reach the target through the relay too.
+   */
+  public static DelayRelay start(InetSocketAddress target, Duration oneWayDelay, InetAddress bind) {
     if (oneWayDelay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative: " + oneWayDelay);
     }
     try {
-      DelayRelay relay = new DelayRelay(target, oneWayDelay);
+      DelayRelay relay = new DelayRelay(target, oneWayDelay, bind);
       relay.acceptor.start();
       return relay;
     } catch (IOException e) {
@@ -79,7 +88,7 @@ public final class DelayRelay implements AutoCloseable {
     this.bytesPerSecond = bytesPerSecond;
   }
 
-  /** Where clients connect: 127.0.0.1 and the relay's port. */
+  /** Where clients connect: the address it listens on (127.0.0.1 by default) and its port. */
   public InetSocketAddress address() {
     return new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort());
   }

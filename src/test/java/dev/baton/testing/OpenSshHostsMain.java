@@ -87,6 +87,7 @@ public final class OpenSshHostsMain {
     env.append(var("CLIENT_KEY", lab.clientKey().toString()));
     env.append(var("INVENTORY", state.resolve("inventory.ini").toString()));
     env.append(var("ISOLATED", Boolean.toString(lab.isolated())));
+    env.append(var("GATEWAY", lab.gateway().getHostAddress()));
     env.append(
         var("HOSTS", String.join(" ", lab.hosts().stream().map(OpenSshHosts.Host::name).toList())));
     for (OpenSshHosts.Host h : lab.hosts()) {
