@@ -20,8 +20,9 @@
 #   ssh | ssh        `ssh h1 cat SRC | ssh h2 'cat > DEST'` (no verification)
 #   ssh | ssh x N    N such pipes at once, each moving one range with dd (what the link carries
 #                    when nothing waits for a window; no verification)
-# Prints MiB/s (median), each one's speed relative to scp -3, and the jump host's CPU-seconds per
-# GiB from the processes' own accounting (user + sys of the command and all it waited for).
+# Prints MiB/s (median), each one's speed relative to scp -3, the jump host's CPU-seconds per GiB
+# from the processes' own accounting (user + sys of the command and all it waited for), and how
+# busy the whole machine was (/proc/stat): near 100 % the cores, not the link, set the pace.
 # baton's figures include its JVM start, two SSH logins per stream and the sha256 of the file on
 # both hosts (the others verify nothing).
 # Target (#21): at +40 ms, baton N streams >= 3x scp -3.
@@ -32,6 +33,8 @@ SIZE=${SIZE:-512M}
 RTTS=${RTTS:-"0 20 40"}
 STREAMS=${STREAMS:-4}
 BANDWIDTH_MIB=${BANDWIDTH_MIB:-0}
+TOOLS=${TOOLS:-"b1 bn scp sftp pipe pipen"} # a subset to run, e.g. TOOLS="b1 bn scp"
+RANGE_MIB=${RANGE_MIB:-64}                  # baton's range_mib (the module's default: 64)
 bytes=$(numfmt --from=iec "$SIZE")
 bench_build
 hosts_up 2
@@ -71,7 +74,7 @@ playbook() { # playbook RTT STREAMS
   gather_facts: false
   tasks:
     - name: relay
-      transfer: {src_host: h1, src: $src, dest: $dest, method: relay, streams: $2}
+      transfer: {src_host: h1, src: $src, dest: $dest, method: relay, streams: $2, range_mib: $RANGE_MIB}
 EOF
 	echo "$work/t$1-$2.yml"
 }
@@ -94,30 +97,44 @@ pipeN() { # N pipes, each one range of whole MiB blocks (dd skip/seek: POSIX)
 	done
 	for i in "${pids[@]}"; do wait "$i" || return 1; done
 }
+# verified NAME: the run's journal (named on its last line) reports the file verified with $sum.
+verified() { grep -q "verified sha256 $sum" "$(sed -n 's/.*, journal \(.*\)$/\1/p' "$work/$1.out" | tail -1)"; }
 # measure NAME CMD...: on a fresh destination, wall and CPU seconds (timed_cpu), then the size.
 measure() {
 	local name=$1
 	shift
 	fresh
+	local before
+	before=$(head -1 /proc/stat)
 	timed_cpu "$name" "$@"
+	# The whole machine's busy share over the run (all processes: hosts, relay, runner).
+	printf '%s\n%s\n' "$before" "$(head -1 /proc/stat)" | awk '{idle=$5+$6; tot=0; for (i=2;i<=NF;i++) tot+=$i; if (NR==1) {i0=idle; t0=tot} else printf "%.0f\n", 100*(1-(idle-i0)/(tot-t0))}' >>"$work/$name.busy"
 	local got
 	got=$(stat -c %s "$dest_local")
 	[ "$got" = "$bytes" ] || die "$name: $got bytes arrived, $bytes expected"
 }
 
+on() { case " $TOOLS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
 for r in $(seq "$RUNS"); do
 	for rtt in $RTTS; do
 		echo "round $r/$RUNS, +$rtt ms ($(load_line))" >&2
-		measure "b1_$rtt" baton_t "$rtt" 1
-		grep -q "verified sha256 $sum" "$work/b1_$rtt.out" || die "baton (1 stream) did not verify $sum"
-		measure "bn_$rtt" baton_t "$rtt" "$STREAMS"
-		grep -q "verified sha256 $sum" "$work/bn_$rtt.out" || die "baton ($STREAMS streams) did not verify $sum"
-		measure "scp_$rtt" scp3 "$rtt"
-		measure "sftp_$rtt" sftp2 "$rtt"
-		measure "pipe_$rtt" pipe1 "$rtt"
-		measure "pipen_$rtt" pipeN "$rtt"
-		if [ "$r" = 1 ]; then
-			[ "$(sha256sum <"$dest_local" | cut -d' ' -f1)" = "$sum" ] || die "ssh | ssh x $STREAMS: digest differs"
+		if on b1; then
+			measure "b1_$rtt" baton_t "$rtt" 1
+			verified "b1_$rtt" || die "baton (1 stream) did not verify $sum"
+		fi
+		if on bn; then
+			measure "bn_$rtt" baton_t "$rtt" "$STREAMS"
+			verified "bn_$rtt" || die "baton ($STREAMS streams) did not verify $sum"
+		fi
+		on scp && measure "scp_$rtt" scp3 "$rtt"
+		on sftp && measure "sftp_$rtt" sftp2 "$rtt"
+		on pipe && measure "pipe_$rtt" pipe1 "$rtt"
+		if on pipen; then
+			measure "pipen_$rtt" pipeN "$rtt"
+			if [ "$r" = 1 ]; then
+				[ "$(sha256sum <"$dest_local" | cut -d' ' -f1)" = "$sum" ] || die "ssh | ssh x $STREAMS: digest differs"
+			fi
 		fi
 	done
 done
@@ -132,20 +149,22 @@ printf 'size %s (%d bytes), h1 -> h2 through a delay relay in front of h2; media
 for rtt in $RTTS; do
 	echo
 	echo "+$rtt ms round trip"
-	printf '  %-18s %9s %9s %11s %13s\n' "" "seconds" "MiB/s" "x scp -3" "CPU-s/GiB"
-	scp_m=$(median "scp_$rtt")
+	printf '  %-18s %9s %9s %11s %13s %12s\n' "" "seconds" "MiB/s" "x scp -3" "CPU-s/GiB" "box busy %"
+	scp_m=$(median "scp_$rtt" 2>/dev/null || true)
 	for pair in "b1:baton 1 stream" "bn:baton $STREAMS streams" "scp:scp -3" "sftp:sftp get+put" \
 		"pipe:ssh | ssh" "pipen:ssh | ssh x $STREAMS"; do
+		on "${pair%%:*}" || continue
 		key=${pair%%:*}_$rtt
 		label=${pair#*:}
 		m=$(median "$key")
-		printf '  %-18s %9.2f %9.1f %11.2f %13.2f\n' "$label" "$m" "$(echo "$mib / $m" | bc -l)" \
-			"$(ratio "$scp_m" "$m")" "$(echo "$(cpu_median "$key") / $gib" | bc -l)"
+		printf '  %-18s %9.2f %9.1f %11.2f %13.2f %12s\n' "$label" "$m" "$(echo "$mib / $m" | bc -l)" \
+			"$( [ -n "$scp_m" ] && ratio "$scp_m" "$m" || echo 0)" "$(echo "$(cpu_median "$key") / $gib" | bc -l)" \
+			"$(sort -n "$work/$key.busy" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
 	done
 done
 echo
 for rtt in $RTTS; do
-	[ "$rtt" = 40 ] && printf 'target: at +40 ms, baton %d streams / scp -3 speed = %.2f  (>= 3.00)\n' \
+	on scp && on bn && [ "$rtt" = 40 ] && printf 'target: at +40 ms, baton %d streams / scp -3 speed = %.2f  (>= 3.00)\n' \
 		"$STREAMS" "$(ratio "$(median scp_40)" "$(median "bn_40")")"
 done
 true

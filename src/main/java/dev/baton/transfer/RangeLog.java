@@ -33,7 +33,7 @@ import java.util.Optional;
  * of a file there: it goes with the part if the resume runs from another jump host, and it is
  * removed with the part when a verification fails.
  */
-final class RangeLog {
+final class RangeLog implements AutoCloseable {
   static final String SUFFIX = ".ranges";
   private static final String MAGIC = "baton-ranges 1";
 
@@ -50,6 +50,12 @@ final class RangeLog {
 
   private final RemoteFiles files;
   private final String path;
+
+  /**
+   * Open for appending from the first finished range to {@link #close}: one SFTP write per range
+   * instead of an open, a stat and a close, which cost round trips that a long link makes dear.
+   */
+  private OutputStream out;
 
   private RangeLog(RemoteFiles files, String path) {
     this.files = files;
@@ -172,10 +178,25 @@ final class RangeLog {
     return new RangeLog(files, pathOf(part));
   }
 
-  /** Records that {@code r} is complete on the destination. */
+  /**
+   * Records that {@code r} is complete on the destination. The line is sent at once; a line the
+   * destination never received only makes a resume move that range again.
+   */
   synchronized void finished(Range r) throws IOException {
-    try (OutputStream out = files.openWrite(path, true, 0600)) {
-      out.write(r.line().getBytes(StandardCharsets.US_ASCII));
+    if (out == null) {
+      out = files.openWrite(path, true, 0600);
+    }
+    out.write(r.line().getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  /** Waits for the destination to acknowledge every line sent. */
+  @Override
+  public synchronized void close() throws IOException {
+    if (out != null) {
+      OutputStream o = out;
+      out = null;
+      o.close();
     }
   }
 

@@ -201,7 +201,8 @@ public final class TransferModule implements Module {
     while (true) {
       RemoteException lost;
       try {
-        TransferOutcome o = Transfers.run(req, ctx.progress(), rangeBytes);
+        TransferOutcome o =
+            Transfers.run(req, ctx.progress(), Transfers.Tuning.DEFAULT.withRangeBytes(rangeBytes));
         data.put("retries", retries);
         return o;
       } catch (RemoteException e) {

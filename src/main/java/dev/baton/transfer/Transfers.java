@@ -30,7 +30,7 @@ public final class Transfers {
    */
   public static TransferOutcome run(TransferRequest req, ModuleContext.Progress progress)
       throws TransferFailed, RemoteException, InterruptedException {
-    return run(req, progress, RANGE_BYTES);
+    return run(req, progress, Tuning.DEFAULT);
   }
 
   /**
@@ -41,9 +41,24 @@ public final class Transfers {
   static final long RANGE_BYTES = 64L * 1024 * 1024;
 
   /**
-   * As {@link #run(TransferRequest, ModuleContext.Progress)}, with ranges of {@code rangeBytes}.
+   * How a relay splits its work.
+   *
+   * @param rangeBytes size of the ranges several streams move
+   * @param oneStreamBelow links whose round trip is shorter use one stream: the slower host's round
+   *     trip, timed on an SFTP stat. A 2 MiB window then carries more than 1 GiB/s, more than a
+   *     jump host's ciphers, and more streams only add logins and threads (measured: on the local
+   *     link of bench/wan.sh four streams took 1.26x the time of one)
    */
-  static TransferOutcome run(TransferRequest req, ModuleContext.Progress progress, long rangeBytes)
+  record Tuning(long rangeBytes, Duration oneStreamBelow) {
+    static final Tuning DEFAULT = new Tuning(RANGE_BYTES, Duration.ofMillis(2));
+
+    Tuning withRangeBytes(long bytes) {
+      return new Tuning(bytes, oneStreamBelow);
+    }
+  }
+
+  /** As {@link #run(TransferRequest, ModuleContext.Progress)}, tuned. */
+  static TransferOutcome run(TransferRequest req, ModuleContext.Progress progress, Tuning tuning)
       throws TransferFailed, RemoteException, InterruptedException {
     ExecutorService pool =
         Executors.newCachedThreadPool(
@@ -53,7 +68,7 @@ public final class Transfers {
               return t;
             });
     try {
-      return new Run(req, progress, pool, rangeBytes).run();
+      return new Run(req, progress, pool, tuning).run();
     } finally {
       pool.shutdownNow();
     }
@@ -66,18 +81,16 @@ public final class Transfers {
     private final ExecutorService pool;
     private final String part;
     private final long rangeBytes;
+    private final Duration oneStreamBelow;
     private final long started = System.nanoTime();
 
-    Run(
-        TransferRequest req,
-        ModuleContext.Progress progress,
-        ExecutorService pool,
-        long rangeBytes) {
+    Run(TransferRequest req, ModuleContext.Progress progress, ExecutorService pool, Tuning tuning) {
       this.req = req;
       this.progress = progress;
       this.pool = pool;
       this.part = req.destPath() + ".part";
-      this.rangeBytes = rangeBytes;
+      this.rangeBytes = tuning.rangeBytes();
+      this.oneStreamBelow = tuning.oneStreamBelow();
     }
 
     /** Where the copy starts: after a proven prefix, one stream in order; or by ranges. */
@@ -227,11 +240,24 @@ public final class Transfers {
         }
       }
       long offset = resumePoint(source);
-      if (rangesPossible && req.streams() > 1 && source.size() - offset >= 2 * rangeBytes) {
+      if (rangesPossible
+          && req.streams() > 1
+          && source.size() - offset >= 2 * rangeBytes
+          && roundTrip().compareTo(oneStreamBelow) >= 0) {
         return new Ranges(offset == 0 ? List.of() : List.of(new RangeLog.Range(0, offset)), false);
       }
       RangeLog.remove(dst, part); // a log that did not match: the part is continued in order
       return new Prefix(offset);
+    }
+
+    /** The slower host's round trip, timed on an SFTP stat (both channels are open by now). */
+    private Duration roundTrip() throws TransferFailed, RemoteException {
+      long t0 = System.nanoTime();
+      stat(req.source().files(), req.source(), parent(req.sourcePath()));
+      long t1 = System.nanoTime();
+      stat(req.destination().files(), req.destination(), parent(req.destPath()));
+      long t2 = System.nanoTime();
+      return Duration.ofNanos(Math.max(t1 - t0, t2 - t1));
     }
 
     private TransferOutcome copyAndVerify(
@@ -427,14 +453,15 @@ public final class Transfers {
       meter.startAt(start.done());
       try {
         RemoteFiles dst = req.destination().files();
-        RangeLog log =
+        List<RangeLog.Range> todo = RangeLog.missing(start.finished(), source.size(), rangeBytes);
+        try (RangeLog log =
             start.logged()
                 ? RangeLog.resume(dst, part)
-                : RangeLog.start(dst, part, source, start.finished(), mode);
-        List<RangeLog.Range> todo = RangeLog.missing(start.finished(), source.size(), rangeBytes);
-        RangedCopy.Result r = RangedCopy.copy(req, part, mode, todo, req.streams(), log, meter);
-        meter.update(source.size(), true);
-        return Math.max(1, r.streamsUsed());
+                : RangeLog.start(dst, part, source, start.finished(), mode)) {
+          RangedCopy.Result r = RangedCopy.copy(req, part, mode, todo, req.streams(), log, meter);
+          meter.update(source.size(), true);
+          return Math.max(1, r.streamsUsed());
+        }
       } catch (IOException e) {
         throw relayFailed(e);
       }

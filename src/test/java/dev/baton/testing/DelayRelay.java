@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -28,13 +27,20 @@ import java.util.concurrent.TimeUnit;
  * loss and reordering are not modelled.
  *
  * <p>Bounded: at most {@link #MAX_CONNECTIONS} connections at a time (more are closed at once) and
- * at most {@link #QUEUED_CHUNKS} chunks of {@link #CHUNK} bytes in flight per direction (the reader
- * waits when the queue is full). {@link #close()} stops the listener and every connection.
+ * at most {@link #BYTES_IN_FLIGHT} bytes in flight per direction (the reader waits when the queue
+ * is full). {@link #close()} stops the listener and every connection.
  */
 public final class DelayRelay implements AutoCloseable {
   static final int MAX_CONNECTIONS = 64;
   static final int CHUNK = 64 * 1024;
-  static final int QUEUED_CHUNKS = 64;
+
+  /**
+   * What one direction of one connection holds while it delays: a long fat link's bandwidth-delay
+   * product (8 MiB: 400 MiB/s at +40 ms), counted in bytes, not in reads, so that a sender whose
+   * segments arrive one by one is not limited to a few reads per round trip (a bound of 64 reads
+   * held this relay near 35 MiB/s at +40 ms whatever the streams above it).
+   */
+  static final int BYTES_IN_FLIGHT = 8 << 20;
 
   private final InetSocketAddress target;
   private final long delayNanos;
@@ -149,7 +155,8 @@ public final class DelayRelay implements AutoCloseable {
 
   /** Copies from → to, releasing each chunk delayNanos after it was read; EOF half-closes. */
   private Thread pump(Socket from, Socket to, String direction) {
-    BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
+    BlockingQueue<Chunk> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(BYTES_IN_FLIGHT);
     Thread reader =
         spawn(
             () -> {
@@ -160,7 +167,9 @@ public final class DelayRelay implements AutoCloseable {
                 InputStream in = from.getInputStream();
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                  queue.put(new Chunk(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)));
+                  long arrived = System.nanoTime();
+                  room.acquire(n);
+                  queue.put(new Chunk(arrived + delayNanos, Arrays.copyOf(buffer, n)));
                 }
               } catch (IOException e) {
                 // Treated like EOF: the writer finishes what it has and half-closes.
@@ -187,6 +196,7 @@ public final class DelayRelay implements AutoCloseable {
               }
               out.write(chunk.data);
               out.flush();
+              room.release(chunk.data.length);
               long rate = bytesPerSecond;
               if (rate > 0) {
                 sleepNanos(chunk.data.length * 1_000_000_000L / rate);

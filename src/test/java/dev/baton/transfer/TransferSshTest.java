@@ -125,8 +125,13 @@ class TransferSshTest {
     }
   }
 
-  /** Ranges of 512 KiB: the 4 MiB file is 9 ranges, so four streams each move several. */
-  private static final long RANGE = 512 * 1024;
+  /**
+   * Ranges of 512 KiB: the 4 MiB file is 9 ranges, so four streams each move several, whatever the
+   * round trip (the in-process hosts answer well under the 2 ms below which a relay uses one
+   * stream).
+   */
+  private static final Transfers.Tuning RANGE =
+      new Transfers.Tuning(512 * 1024, java.time.Duration.ZERO);
 
   private static List<String> rangeLines(Path log) throws Exception {
     return Files.readAllLines(log).stream().skip(1).toList();
@@ -159,13 +164,29 @@ class TransferSshTest {
   }
 
   @Test
+  void aLinkFasterThanTheThresholdUsesOneStream() throws Exception {
+    String dest = destDir.resolve("sdb.bck").toString();
+    try (Remote src = ssh.connect(hosts.spec(0));
+        Remote dst = ssh.connect(hosts.spec(1))) {
+      TransferOutcome o =
+          Transfers.run(
+              relay(src, dst, dest).withStreams(4),
+              (a, b, c, d) -> {},
+              // 2 ms by default; 5 s here, so that a loaded machine's slow stat cannot decide.
+              new Transfers.Tuning(RANGE.rangeBytes(), java.time.Duration.ofSeconds(5)));
+      assertThat(o.streams()).isEqualTo(1);
+      assertThat(Files.readAllBytes(Path.of(dest))).isEqualTo(content);
+    }
+  }
+
+  @Test
   void aCutWithFourStreamsThenAResumeMovesOnlyTheMissingRanges() throws Exception {
     String dest = destDir.resolve("sdb.bck").toString();
     Path log = Path.of(dest + ".part.ranges");
     try (Remote dst = ssh.connect(hosts.spec(1))) {
       try (Remote src = ssh.connect(hosts.spec(0))) {
         // Every stream's reads count into one total; past 2.5 MiB they fail as a lost link.
-        FaultyRemote dying = new FaultyRemote(src).dropAfter(5 * RANGE / 2 * 2);
+        FaultyRemote dying = new FaultyRemote(src).dropAfter(5 * RANGE.rangeBytes() / 2 * 2);
         Throwable t =
             catchThrowable(
                 () ->
