@@ -46,8 +46,9 @@ public final class Transfers {
    * @param rangeBytes size of the ranges several streams move
    * @param oneStreamBelow links whose round trip is shorter use one stream: the slower host's round
    *     trip, timed on an SFTP stat. A 2 MiB window then carries more than 1 GiB/s, more than a
-   *     jump host's ciphers, and more streams only add logins and threads (measured: on the local
-   *     link of bench/wan.sh four streams took 1.26x the time of one)
+   *     jump host's ciphers, and more streams only add logins (measured on the project's hosts'
+   *     local link, 1 GiB, 3 rounds: one stream 10.32 s and 7.18 CPU-s, four 10.37 s and 7.32
+   *     CPU-s)
    */
   record Tuning(long rangeBytes, Duration oneStreamBelow) {
     static final Tuning DEFAULT = new Tuning(RANGE_BYTES, Duration.ofMillis(2));
