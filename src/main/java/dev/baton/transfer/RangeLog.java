@@ -129,6 +129,22 @@ final class RangeLog implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The ranges cut to {@code block} boundaries (a range's start rounded up, its end rounded down,
+   * except an end at the file's {@code size}); ranges left empty are dropped.
+   */
+  static List<Range> trim(List<Range> ranges, long block, long size) {
+    List<Range> out = new ArrayList<>();
+    for (Range r : ranges) {
+      long start = (r.offset() + block - 1) / block * block;
+      long end = r.end() == size ? size : r.end() / block * block;
+      if (end > start) {
+        out.add(new Range(start, end - start));
+      }
+    }
+    return out;
+  }
+
   /** Bytes the ranges cover (they do not overlap once merged). */
   static long covered(List<Range> merged) {
     return merged.stream().mapToLong(Range::length).sum();

@@ -11,13 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Moves the missing ranges of one file over several streams at once. Each stream is a pair of
- * connections of its own (source and destination, {@link Remote#another()}; the first stream uses
- * the task's own), so each has its own TCP connection, SSH window, SFTP pipeline and cipher
- * threads: one stream across a long link is bound by its window and its outstanding requests, not
- * by the link, and N streams carry about N times as much. The streams take ranges from one queue in
- * file order, so a fast stream simply takes more of them; each range is written at its offset of
- * the part and recorded in the {@link RangeLog} once the destination acknowledged it.
+ * Moves the missing ranges of one file over several streams at once. The streams take ranges from
+ * one queue in file order, so a fast stream simply takes more of them; each range is written at its
+ * offset of the part and recorded in the {@link RangeLog} once the destination has it.
+ *
+ * <p>A relay stream ({@link #relay}) is a pair of connections of its own (source and destination,
+ * {@link Remote#another()}; the first stream uses the task's own), so each has its own TCP
+ * connection, SSH window, SFTP pipeline and cipher threads: one stream across a long link is bound
+ * by its window and its outstanding requests, not by the link, and N streams carry about N times as
+ * much. A direct stream ({@link #direct}) is one command on the source host that sends its range
+ * with the source's own ssh client ({@link DirectPush#rangeCommandLine}).
  *
  * <p>After the first failure no stream starts another range; the ranges already running finish (and
  * are recorded) when they can, then the first failure is thrown: a lost link leaves as much
@@ -30,14 +33,69 @@ final class RangedCopy {
   /** What the streams did. */
   record Result(long bytes, int streamsUsed, List<String> notes) {}
 
-  static Result copy(
-      TransferRequest req,
-      String part,
-      int mode,
-      List<RangeLog.Range> todo,
-      int streams,
-      RangeLog log,
-      ProgressMeter meter)
+  /** Moves ranges, one after the other, in the thread of its stream. */
+  interface Stream extends AutoCloseable {
+    void move(RangeLog.Range r) throws IOException, RemoteException, InterruptedException;
+
+    @Override
+    void close();
+  }
+
+  /** Opens stream {@code index} (0 first) in that stream's thread. */
+  @FunctionalInterface
+  interface Streams {
+    Stream open(int index) throws RemoteException;
+  }
+
+  /** Streams that relay through baton over SFTP, each over connections of its own. */
+  static Streams relay(TransferRequest req, String part, int mode, ProgressMeter meter) {
+    return index -> {
+      Remote src = index == 0 ? req.source() : req.source().another();
+      Remote dst;
+      try {
+        dst = index == 0 ? req.destination() : req.destination().another();
+      } catch (RemoteException e) {
+        if (index > 0) {
+          src.close();
+        }
+        throw e;
+      }
+      return new Stream() {
+        @Override
+        public void move(RangeLog.Range r)
+            throws IOException, RemoteException, InterruptedException {
+          RelayCopy.Span span =
+              new RelayCopy.Span(req.sourcePath(), part, r.offset(), r.length(), mode, true);
+          RelayCopy.copy(src.files(), dst.files(), span, false, meter);
+        }
+
+        @Override
+        public void close() {
+          if (index > 0) {
+            src.close();
+            dst.close();
+          }
+        }
+      };
+    };
+  }
+
+  /** Streams that are commands on the source host, each sending its range with ssh. */
+  static Streams direct(TransferRequest req, String part, ProgressMeter meter) {
+    return index ->
+        new Stream() {
+          @Override
+          public void move(RangeLog.Range r) throws IOException, RemoteException {
+            DirectPush.pushRange(req, part, r);
+            meter.add(r.length());
+          }
+
+          @Override
+          public void close() {}
+        };
+  }
+
+  static Result copy(List<RangeLog.Range> todo, int streams, Streams opener, RangeLog log)
       throws IOException, RemoteException, InterruptedException {
     ConcurrentLinkedQueue<RangeLog.Range> queue = new ConcurrentLinkedQueue<>(todo);
     AtomicReference<Exception> failure = new AtomicReference<>();
@@ -47,32 +105,24 @@ final class RangedCopy {
     int n = Math.max(1, Math.min(streams, todo.size()));
     List<Thread> workers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      int stream = i;
+      int index = i;
       Thread t =
           new Thread(
               () -> {
-                Remote src = null;
-                Remote dst = null;
+                Stream stream;
                 try {
-                  if (stream == 0) {
-                    src = req.source();
-                    dst = req.destination();
+                  stream = opener.open(index);
+                } catch (RemoteException e) {
+                  if (index == 0) {
+                    failure.compareAndSet(null, e);
                   } else {
-                    try {
-                      src = req.source().another();
-                      dst = req.destination().another();
-                    } catch (RemoteException e) {
-                      notes.add("stream " + (stream + 1) + " left out: " + e.getMessage());
-                      return;
-                    }
+                    notes.add("stream " + (index + 1) + " left out: " + e.getMessage());
                   }
+                  return;
+                }
+                try (stream) {
                   used.incrementAndGet();
-                  run(src, dst, req.sourcePath(), part, mode, queue, failure, log, bytes, meter);
-                } finally {
-                  if (stream > 0) {
-                    closeQuietly(src);
-                    closeQuietly(dst);
-                  }
+                  run(stream, queue, failure, log, bytes);
                 }
               },
               "transfer-stream-" + (i + 1));
@@ -108,22 +158,15 @@ final class RangedCopy {
   }
 
   private static void run(
-      Remote src,
-      Remote dst,
-      String sourcePath,
-      String part,
-      int mode,
+      Stream stream,
       ConcurrentLinkedQueue<RangeLog.Range> queue,
       AtomicReference<Exception> failure,
       RangeLog log,
-      AtomicLong bytes,
-      ProgressMeter meter) {
+      AtomicLong bytes) {
     RangeLog.Range r;
     while (failure.get() == null && (r = queue.poll()) != null) {
       try {
-        RelayCopy.Span span =
-            new RelayCopy.Span(sourcePath, part, r.offset(), r.length(), mode, true);
-        RelayCopy.copy(src.files(), dst.files(), span, false, meter);
+        stream.move(r);
         log.finished(r);
         bytes.addAndGet(r.length());
       } catch (IOException | RemoteException | InterruptedException e) {
@@ -134,12 +177,6 @@ final class RangedCopy {
         failure.compareAndSet(null, new IOException("stream failed: " + e, e));
         return;
       }
-    }
-  }
-
-  private static void closeQuietly(Remote r) {
-    if (r != null) {
-      r.close();
     }
   }
 }

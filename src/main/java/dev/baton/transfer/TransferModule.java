@@ -253,7 +253,7 @@ public final class TransferModule implements Module {
         r.method(),
         r.expectedSha256(),
         r.method() == TransferMethod.DIRECT ? peer(ctx, r) : null,
-        r.method() == TransferMethod.RELAY ? r.streams() : 1);
+        r.method() == TransferMethod.SHARED ? 1 : r.streams());
   }
 
   private static RemoteException exhausted(

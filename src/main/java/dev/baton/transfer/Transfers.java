@@ -223,17 +223,23 @@ public final class Transfers {
     /**
      * Where the copy continues: the ranges of a range log beside the part; else a prefix both hosts
      * prove they share ({@link #resumePoint}), continued by ranges when the request has several
-     * streams and at least two ranges remain, else by one stream.
+     * streams and at least two ranges remain (for a relay: across a link of at least {@link
+     * Tuning#oneStreamBelow}; baton cannot time a direct transfer's link), else by one stream. A
+     * direct transfer's ranges are whole {@link DirectPush#BLOCK}s: what is listed or proven is
+     * trimmed to block boundaries.
      */
     private Start start(FileStat source, boolean streamDigest)
         throws TransferFailed, RemoteException, InterruptedException {
       RemoteFiles dst = req.destination().files();
-      boolean rangesPossible = req.method() == TransferMethod.RELAY && !streamDigest;
+      boolean direct = req.method() == TransferMethod.DIRECT;
+      boolean rangesPossible = (req.method() == TransferMethod.RELAY && !streamDigest) || direct;
       if (rangesPossible) {
         try {
           Optional<List<RangeLog.Range>> logged = RangeLog.read(dst, part, source);
           if (logged.isPresent()) {
-            return new Ranges(logged.get(), true);
+            List<RangeLog.Range> done = logged.get();
+            return new Ranges(
+                direct ? RangeLog.trim(done, DirectPush.BLOCK, source.size()) : done, true);
           }
         } catch (IOException e) {
           rethrowLost(e);
@@ -243,12 +249,21 @@ public final class Transfers {
       long offset = resumePoint(source);
       if (rangesPossible
           && req.streams() > 1
-          && source.size() - offset >= 2 * rangeBytes
-          && roundTrip().compareTo(oneStreamBelow) >= 0) {
-        return new Ranges(offset == 0 ? List.of() : List.of(new RangeLog.Range(0, offset)), false);
+          && source.size() - offset >= 2 * rangeBytes()
+          && (direct || roundTrip().compareTo(oneStreamBelow) >= 0)) {
+        long kept = direct ? offset / DirectPush.BLOCK * DirectPush.BLOCK : offset;
+        return new Ranges(kept == 0 ? List.of() : List.of(new RangeLog.Range(0, kept)), false);
       }
       RangeLog.remove(dst, part); // a log that did not match: the part is continued in order
       return new Prefix(offset);
+    }
+
+    /** The range size: for a direct transfer, whole blocks (at least one). */
+    private long rangeBytes() {
+      if (req.method() != TransferMethod.DIRECT) {
+        return rangeBytes;
+      }
+      return Math.max(1, rangeBytes / DirectPush.BLOCK) * DirectPush.BLOCK;
     }
 
     /** The slower host's round trip, timed on an SFTP stat (both channels are open by now). */
@@ -281,6 +296,7 @@ public final class Transfers {
       int streams = 1;
       Optional<String> streamed;
       if (start instanceof Ranges r) {
+        // A direct transfer's bytes never pass through baton: nothing streamed to digest.
         streams = ranged(source, r, meter);
         streamed = Optional.empty();
       } else if (req.method() == TransferMethod.RELAY) {
@@ -454,12 +470,16 @@ public final class Transfers {
       meter.startAt(start.done());
       try {
         RemoteFiles dst = req.destination().files();
-        List<RangeLog.Range> todo = RangeLog.missing(start.finished(), source.size(), rangeBytes);
+        List<RangeLog.Range> todo = RangeLog.missing(start.finished(), source.size(), rangeBytes());
         try (RangeLog log =
             start.logged()
                 ? RangeLog.resume(dst, part)
                 : RangeLog.start(dst, part, source, start.finished(), mode)) {
-          RangedCopy.Result r = RangedCopy.copy(req, part, mode, todo, req.streams(), log, meter);
+          RangedCopy.Streams streams =
+              req.method() == TransferMethod.DIRECT
+                  ? RangedCopy.direct(req, part, meter)
+                  : RangedCopy.relay(req, part, mode, meter);
+          RangedCopy.Result r = RangedCopy.copy(todo, req.streams(), streams, log);
           meter.update(source.size(), true);
           return Math.max(1, r.streamsUsed());
         }
@@ -471,7 +491,8 @@ public final class Transfers {
     private TransferFailed relayFailed(IOException e) throws RemoteException {
       rethrowLost(e);
       return new TransferFailed(
-          "relay "
+          req.method().argName()
+              + " "
               + req.source().host()
               + ":"
               + req.sourcePath()

@@ -25,6 +25,7 @@ public final class FaultyRemote implements Remote {
   private volatile long dropAfterBytes = -1;
   private volatile long corruptAtByte = -1;
   private volatile boolean noDigestTools;
+  private volatile boolean unreadableForDd;
 
   public FaultyRemote(Remote delegate) {
     this.delegate = delegate;
@@ -38,6 +39,7 @@ public final class FaultyRemote implements Remote {
     this.dropAfterBytes = like.dropAfterBytes;
     this.corruptAtByte = like.corruptAtByte;
     this.noDigestTools = like.noDigestTools;
+    this.unreadableForDd = like.unreadableForDd;
   }
 
   @Override
@@ -63,6 +65,12 @@ public final class FaultyRemote implements Remote {
     return this;
   }
 
+  /** Every `dd if=FILE` a command runs reads a file that does not exist: dd exits 1. */
+  public FaultyRemote withFailingDdReads() {
+    this.unreadableForDd = true;
+    return this;
+  }
+
   public long bytesRead() {
     return bytesRead.get();
   }
@@ -79,6 +87,9 @@ public final class FaultyRemote implements Remote {
       for (String tool : new String[] {"openssl", "sha256sum", "shasum"}) {
         line = line.replace("command -v " + tool, "false");
       }
+    }
+    if (unreadableForDd) {
+      line = line.replace("dd if=", "dd if=/nonexistent/baton-test");
     }
     return delegate.exec(line, options);
   }

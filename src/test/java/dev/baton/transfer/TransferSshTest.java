@@ -313,6 +313,114 @@ class TransferSshTest {
     }
   }
 
+  @Test
+  void directWithFourStreamsSendsRangesFromTheSourceHostAtTheirOffsets() throws Exception {
+    if (!Files.isExecutable(Path.of("/usr/bin/ssh"))) {
+      String why = "SKIPPED (needs an OpenSSH client at /usr/bin/ssh): direct ranges test";
+      if (requireAll()) {
+        throw new AssertionError(why.replace("SKIPPED", "FAILED (baton.requireAll)"));
+      }
+      System.out.println(why);
+      org.junit.jupiter.api.Assumptions.abort(why);
+    }
+    // Names that need quoting on both hosts.
+    Path odd = srcFile.resolveSibling("sdb it's.bck");
+    Files.write(odd, content);
+    String dest = destDir.resolve("sdb copy's.bck").toString();
+    try (Remote src = ssh.connect(hosts.spec(0));
+        Remote dst = ssh.connect(hosts.spec(1))) {
+      FaultyRemote counting = new FaultyRemote(src);
+      TransferOutcome o =
+          Transfers.run(
+              new TransferRequest(
+                      counting, odd.toString(), dst, dest, TransferMethod.DIRECT, null, peer())
+                  .withStreams(4),
+              (a, b, c, d) -> {},
+              new Transfers.Tuning(1 << 20, java.time.Duration.ZERO));
+      assertThat(o.streams()).isEqualTo(4);
+      assertThat(o.sourceSha256Verified()).isTrue();
+      assertThat(counting.bytesRead()).as("no byte passed through baton").isZero();
+      assertThat(Files.readAllBytes(Path.of(dest))).isEqualTo(content);
+      assertThat(Path.of(dest + ".part.ranges")).doesNotExist();
+
+      // A part and a log of 2 MiB from an earlier run: only the rest is sent again.
+      Files.delete(Path.of(dest));
+      Files.write(Path.of(dest + ".part"), java.util.Arrays.copyOf(content, 2 << 20));
+      Files.writeString(
+          Path.of(dest + ".part.ranges"),
+          "baton-ranges 1 size="
+              + SIZE
+              + " mtime="
+              + Files.getLastModifiedTime(odd).toMillis() / 1000
+              + "\n0 "
+              + (2 << 20)
+              + "\n");
+      TransferOutcome resumed =
+          Transfers.run(
+              new TransferRequest(
+                      src, odd.toString(), dst, dest, TransferMethod.DIRECT, null, peer())
+                  .withStreams(4),
+              (a, b, c, d) -> {},
+              new Transfers.Tuning(1 << 20, java.time.Duration.ZERO));
+      assertThat(resumed.resumedFrom()).isEqualTo(2 << 20);
+      assertThat(resumed.bytesSent()).isEqualTo(SIZE - (2 << 20));
+      assertThat(Files.readAllBytes(Path.of(dest))).isEqualTo(content);
+    }
+  }
+
+  @Test
+  void aDirectRangeWhoseReadFailsIsNotRecordedAndTheTransferFailsSayingSo() throws Exception {
+    if (!Files.isExecutable(Path.of("/usr/bin/ssh"))) {
+      String why = "SKIPPED (needs an OpenSSH client at /usr/bin/ssh): direct read failure test";
+      if (requireAll()) {
+        throw new AssertionError(why.replace("SKIPPED", "FAILED (baton.requireAll)"));
+      }
+      System.out.println(why);
+      org.junit.jupiter.api.Assumptions.abort(why);
+    }
+    String dest = destDir.resolve("sdb.bck").toString();
+    try (Remote src = ssh.connect(hosts.spec(0));
+        Remote dst = ssh.connect(hosts.spec(1))) {
+      Throwable t =
+          catchThrowable(
+              () ->
+                  Transfers.run(
+                      new TransferRequest(
+                              new FaultyRemote(src).withFailingDdReads(),
+                              srcFile.toString(),
+                              dst,
+                              dest,
+                              TransferMethod.DIRECT,
+                              null,
+                              peer())
+                          .withStreams(2),
+                      (a, b, c, d) -> {},
+                      new Transfers.Tuning(1 << 20, java.time.Duration.ZERO)));
+      assertThat(t)
+          .isInstanceOf(TransferFailed.class)
+          .hasMessageContaining("reading " + srcFile + " failed")
+          .hasMessageContaining("kept for resume");
+      assertThat(Path.of(dest)).doesNotExist();
+      assertThat(rangeLines(Path.of(dest + ".part.ranges"))).as("no range recorded").isEmpty();
+    }
+  }
+
+  private TransferRequest.DirectPeer peer() {
+    return new TransferRequest.DirectPeer(
+        hosts.address(1),
+        hosts.user(),
+        hosts.port(1),
+        java.util.List.of(
+            "-i",
+            hosts.clientKey().toString(),
+            "-o",
+            "UserKnownHostsFile=" + hosts.knownHosts(),
+            "-o",
+            "StrictHostKeyChecking=yes",
+            "-F",
+            "/dev/null"));
+  }
+
   private static boolean requireAll() {
     return Boolean.getBoolean("baton.requireAll");
   }
