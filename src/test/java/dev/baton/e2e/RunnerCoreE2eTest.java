@@ -115,6 +115,42 @@ class RunnerCoreE2eTest {
     assertThat(Files.readString(SiteLab.journalOf(r))).contains("\"exit_code\":0");
   }
 
+  /**
+   * A direct transfer over four streams between two OpenSSH hosts: each range is a `dd | ssh dd`
+   * run on h1 with h1's own ssh client, written at its offset on h2; the file arrives whole.
+   */
+  @Test
+  void directTransferWithFourStreamsMovesRangesHostToHost() throws Exception {
+    lab.letHostsSshToEachOther();
+    byte[] content = new byte[(8 << 20) + 12345];
+    new java.util.Random(21).nextBytes(content);
+    Files.write(home(1).resolve("big.bin"), content);
+    Path book =
+        playbook(
+            "direct.yml",
+            """
+            - hosts: h2
+              tasks:
+                - name: bring it
+                  transfer:
+                    src_host: h1
+                    src: /root/big.bin
+                    dest: /root/big.copy
+                    method: direct
+                    streams: 4
+                    range_mib: 1
+            """);
+    Baton.Result r =
+        Baton.run(
+            work, env(), "play", "-i", inventory(lab.knownHosts()).toString(), book.toString());
+
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(home(2).resolve("big.copy")).hasBinaryContent(content);
+    assertThat(home(2).resolve("big.copy.part.ranges")).doesNotExist();
+    String journal = Files.readString(SiteLab.journalOf(r));
+    assertThat(journal).contains("\"streams\":4").contains("over 4 streams");
+  }
+
   @Test
   void wrongHostKeyIsRefusedAndNothingRunsThere() throws IOException {
     // h1's address with h2's key: what a man in the middle would present.
