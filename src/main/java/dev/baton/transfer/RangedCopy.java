@@ -174,7 +174,11 @@ final class RangedCopy {
         queue.add(r); // not done: the queue says what is left
         return;
       } catch (RuntimeException e) {
-        failure.compareAndSet(null, new IOException("stream failed: " + e, e));
+        // A defect, not a link: its type says more than its message alone.
+        failure.compareAndSet(
+            null,
+            new IOException(
+                "stream failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e));
         return;
       }
     }
