@@ -78,8 +78,11 @@ final class RangeLog implements AutoCloseable {
   static Optional<List<Range>> read(RemoteFiles files, String part, FileStat source)
       throws IOException {
     Optional<FileStat> log = files.stat(pathOf(part));
+    if (log.isEmpty() || !log.get().isFile()) {
+      return Optional.empty(); // the usual case: one round trip, not two
+    }
     Optional<FileStat> partStat = files.stat(part);
-    if (log.isEmpty() || !log.get().isFile() || partStat.isEmpty() || !partStat.get().isFile()) {
+    if (partStat.isEmpty() || !partStat.get().isFile()) {
       return Optional.empty();
     }
     String text;
@@ -219,11 +222,10 @@ final class RangeLog implements AutoCloseable {
   /** Removes the log (once the part was renamed into place or removed); best effort. */
   static void remove(RemoteFiles files, String part) {
     try {
-      if (files.stat(pathOf(part)).isPresent()) {
-        files.delete(pathOf(part));
-      }
+      files.delete(pathOf(part)); // no stat first: a missing log is the usual case, and ignored
     } catch (IOException e) {
-      // A stale log is ignored by the next transfer: it names a part that no longer exists.
+      // None there, or a stale log that the next transfer ignores: it names a part that no
+      // longer exists.
     }
   }
 }

@@ -81,8 +81,7 @@ public final class Transfers {
     private final ModuleContext.Progress progress;
     private final ExecutorService pool;
     private final String part;
-    private final long rangeBytes;
-    private final Duration oneStreamBelow;
+    private final Tuning tuning;
     private final long started = System.nanoTime();
 
     Run(TransferRequest req, ModuleContext.Progress progress, ExecutorService pool, Tuning tuning) {
@@ -90,8 +89,7 @@ public final class Transfers {
       this.progress = progress;
       this.pool = pool;
       this.part = req.destPath() + ".part";
-      this.rangeBytes = tuning.rangeBytes();
-      this.oneStreamBelow = tuning.oneStreamBelow();
+      this.tuning = tuning;
     }
 
     /** Where the copy starts: after a proven prefix, one stream in order; or by ranges. */
@@ -250,7 +248,7 @@ public final class Transfers {
       if (rangesPossible
           && req.streams() > 1
           && source.size() - offset >= 2 * rangeBytes()
-          && (direct || roundTrip().compareTo(oneStreamBelow) >= 0)) {
+          && (direct || roundTrip().compareTo(tuning.oneStreamBelow()) >= 0)) {
         long kept = direct ? offset / DirectPush.BLOCK * DirectPush.BLOCK : offset;
         return new Ranges(kept == 0 ? List.of() : List.of(new RangeLog.Range(0, kept)), false);
       }
@@ -261,9 +259,9 @@ public final class Transfers {
     /** The range size: for a direct transfer, whole blocks (at least one). */
     private long rangeBytes() {
       if (req.method() != TransferMethod.DIRECT) {
-        return rangeBytes;
+        return tuning.rangeBytes();
       }
-      return Math.max(1, rangeBytes / DirectPush.BLOCK) * DirectPush.BLOCK;
+      return Math.max(1, tuning.rangeBytes() / DirectPush.BLOCK) * DirectPush.BLOCK;
     }
 
     /** The slower host's round trip, timed on an SFTP stat (both channels are open by now). */
@@ -280,19 +278,7 @@ public final class Transfers {
         FileStat source, Start start, boolean streamDigest, Future<HostDigest.Result> sourceDigest)
         throws TransferFailed, RemoteException, InterruptedException {
       long offset = start instanceof Prefix p ? p.done() : 0;
-      ProgressMeter meter =
-          new ProgressMeter(
-              progress,
-              req.method().argName()
-                  + " "
-                  + req.source().host()
-                  + ":"
-                  + req.sourcePath()
-                  + " -> "
-                  + req.destination().host()
-                  + ":"
-                  + req.destPath(),
-              source.size());
+      ProgressMeter meter = new ProgressMeter(progress, route(req.destPath()), source.size());
       int streams = 1;
       Optional<String> streamed;
       if (start instanceof Ranges r) {
@@ -459,7 +445,7 @@ public final class Transfers {
         meter.update(source.size(), true);
         return c.sha256OfBytes();
       } catch (IOException e) {
-        throw relayFailed(e);
+        throw copyFailed(e);
       }
     }
 
@@ -484,28 +470,27 @@ public final class Transfers {
           return Math.max(1, r.streamsUsed());
         }
       } catch (IOException e) {
-        throw relayFailed(e);
+        throw copyFailed(e);
       }
     }
 
-    private TransferFailed relayFailed(IOException e) throws RemoteException {
+    private TransferFailed copyFailed(IOException e) throws RemoteException {
       rethrowLost(e);
       return new TransferFailed(
-          req.method().argName()
-              + " "
-              + req.source().host()
-              + ":"
-              + req.sourcePath()
-              + " -> "
-              + req.destination().host()
-              + ":"
-              + part
-              + " failed: "
-              + e.getMessage()
-              + " ("
-              + part
-              + " kept for resume)",
-          e);
+          route(part) + " failed: " + e.getMessage() + " (" + part + " kept for resume)", e);
+    }
+
+    /** "relay src-host:src -> dest-host:{@code to}", as progress and failures name a copy. */
+    private String route(String to) {
+      return req.method().argName()
+          + " "
+          + req.source().host()
+          + ":"
+          + req.sourcePath()
+          + " -> "
+          + req.destination().host()
+          + ":"
+          + to;
     }
 
     private Optional<String> direct(FileStat source, long offset, ProgressMeter meter)
