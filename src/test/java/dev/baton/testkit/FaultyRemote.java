@@ -137,49 +137,13 @@ public final class FaultyRemote implements Remote {
       @Override
       public OutputStream openWrite(String path, boolean append, int mode) throws IOException {
         long corrupt = corruptAtByte;
-        OutputStream out = f.openWrite(path, append, mode);
-        if (corrupt < 0) {
-          return out;
-        }
-        return new FilterOutputStream(out) {
-          private long pos;
-
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            if (corrupt >= pos && corrupt < pos + len) {
-              byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
-              copy[(int) (corrupt - pos)] ^= 0x5a;
-              out.write(copy);
-            } else {
-              out.write(b, off, len);
-            }
-            pos += len;
-          }
-        };
+        return corrupting(f.openWrite(path, append, mode), corrupt, 0);
       }
 
       @Override
       public OutputStream openWriteRange(String path, long offset, int mode) throws IOException {
         long corrupt = corruptAtByte;
-        OutputStream out = f.openWriteRange(path, offset, mode);
-        if (corrupt < 0) {
-          return out;
-        }
-        return new FilterOutputStream(out) {
-          private long pos = offset;
-
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            if (corrupt >= pos && corrupt < pos + len) {
-              byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
-              copy[(int) (corrupt - pos)] ^= 0x5a;
-              out.write(copy);
-            } else {
-              out.write(b, off, len);
-            }
-            pos += len;
-          }
-        };
+        return corrupting(f.openWriteRange(path, offset, mode), corrupt, offset);
       }
 
       @Override
@@ -212,5 +176,30 @@ public final class FaultyRemote implements Remote {
   @Override
   public void close() {
     delegate.close();
+  }
+
+  /**
+   * {@code out}, flipping the byte at {@code corrupt} (counted like {@code start}, the position of
+   * the first byte written), or {@code out} itself when {@code corrupt < 0}.
+   */
+  private static OutputStream corrupting(OutputStream out, long corrupt, long start) {
+    if (corrupt < 0) {
+      return out;
+    }
+    return new FilterOutputStream(out) {
+      private long pos = start;
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        if (corrupt >= pos && corrupt < pos + len) {
+          byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
+          copy[(int) (corrupt - pos)] ^= 0x5a;
+          out.write(copy);
+        } else {
+          out.write(b, off, len);
+        }
+        pos += len;
+      }
+    };
   }
 }

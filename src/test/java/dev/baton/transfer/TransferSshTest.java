@@ -275,36 +275,15 @@ class TransferSshTest {
 
   @Test
   void directPushRunsOnTheSourceHostWithItsOwnSshClient() throws Exception {
-    if (!Files.isExecutable(Path.of("/usr/bin/ssh"))) {
-      String why = "SKIPPED (needs an OpenSSH client at /usr/bin/ssh): direct transfer test";
-      if (requireAll()) {
-        throw new AssertionError(why.replace("SKIPPED", "FAILED (baton.requireAll)"));
-      }
-      System.out.println(why);
-      org.junit.jupiter.api.Assumptions.abort(why);
-    }
+    assumeSshClient("direct transfer test");
     String dest = destDir.resolve("sdb.bck").toString();
-    TransferRequest.DirectPeer peer =
-        new TransferRequest.DirectPeer(
-            hosts.address(1),
-            hosts.user(),
-            hosts.port(1),
-            java.util.List.of(
-                "-i",
-                hosts.clientKey().toString(),
-                "-o",
-                "UserKnownHostsFile=" + hosts.knownHosts(),
-                "-o",
-                "StrictHostKeyChecking=yes",
-                "-F",
-                "/dev/null"));
     try (Remote src = ssh.connect(hosts.spec(0));
         Remote dst = ssh.connect(hosts.spec(1))) {
       FaultyRemote counting = new FaultyRemote(src);
       TransferOutcome o =
           Transfers.run(
               new TransferRequest(
-                  counting, srcFile.toString(), dst, dest, TransferMethod.DIRECT, null, peer),
+                  counting, srcFile.toString(), dst, dest, TransferMethod.DIRECT, null, peer()),
               (a, b, c, d) -> {});
       assertThat(o.changed()).isTrue();
       assertThat(o.sourceSha256Verified()).isTrue();
@@ -315,14 +294,7 @@ class TransferSshTest {
 
   @Test
   void directWithFourStreamsSendsRangesFromTheSourceHostAtTheirOffsets() throws Exception {
-    if (!Files.isExecutable(Path.of("/usr/bin/ssh"))) {
-      String why = "SKIPPED (needs an OpenSSH client at /usr/bin/ssh): direct ranges test";
-      if (requireAll()) {
-        throw new AssertionError(why.replace("SKIPPED", "FAILED (baton.requireAll)"));
-      }
-      System.out.println(why);
-      org.junit.jupiter.api.Assumptions.abort(why);
-    }
+    assumeSshClient("direct ranges test");
     // Names that need quoting on both hosts.
     Path odd = srcFile.resolveSibling("sdb it's.bck");
     Files.write(odd, content);
@@ -370,14 +342,7 @@ class TransferSshTest {
 
   @Test
   void aDirectRangeWhoseReadFailsIsNotRecordedAndTheTransferFailsSayingSo() throws Exception {
-    if (!Files.isExecutable(Path.of("/usr/bin/ssh"))) {
-      String why = "SKIPPED (needs an OpenSSH client at /usr/bin/ssh): direct read failure test";
-      if (requireAll()) {
-        throw new AssertionError(why.replace("SKIPPED", "FAILED (baton.requireAll)"));
-      }
-      System.out.println(why);
-      org.junit.jupiter.api.Assumptions.abort(why);
-    }
+    assumeSshClient("direct read failure test");
     String dest = destDir.resolve("sdb.bck").toString();
     try (Remote src = ssh.connect(hosts.spec(0));
         Remote dst = ssh.connect(hosts.spec(1))) {
@@ -421,7 +386,9 @@ class TransferSshTest {
             "/dev/null"));
   }
 
-  private static boolean requireAll() {
-    return Boolean.getBoolean("baton.requireAll");
+  /** The in-process source host runs the direct transfer's commands with this machine's ssh. */
+  private static void assumeSshClient(String test) {
+    dev.baton.testing.Requirements.check(
+        Files.isExecutable(Path.of("/usr/bin/ssh")), "an OpenSSH client at /usr/bin/ssh", test);
   }
 }
